@@ -40,6 +40,8 @@ default:
 let package = Package(
     name: "SymSim",
     platforms: [.macOS(.v13)],
+    // Language mode 5: the core hands raw buffers to worker threads, which strict mode forbids.
+
     products: [
         .library(name: "TensorCore", targets: ["TensorCore"]),
         .library(name: "Models", targets: ["Models"]),
@@ -77,5 +79,6 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
         .testTarget(name: "ExperimentsKitTests", dependencies: ["ExperimentsKit"]),
-    ]
+    ],
+    swiftLanguageModes: [.v5]
 )

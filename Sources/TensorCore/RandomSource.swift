@@ -6,7 +6,7 @@
 /// from IEEE additions, multiplications and divisions only, so no platform `libm` enters the
 /// stream: the same seed gives the same bits on Linux and macOS.
 public struct RandomSource: RandomNumberGenerator, Sendable {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    @usableFromInline var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     /// A generator seeded from `seed` through SplitMix64.
     public init(seed: UInt64) {
@@ -92,7 +92,8 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
 }
 
 extension UInt64 {
-    @inlinable func rotl(_ k: UInt64) -> UInt64 { (self << k) | (self >> (64 - k)) }
+    /// Rotate left by `k` bits.
+    @inlinable @inline(__always) func rotl(_ k: UInt64) -> UInt64 { (self << k) | (self >> (64 - k)) }
 }
 
 /// Natural logarithm from IEEE-exact building blocks only, for platform-identical random streams.
