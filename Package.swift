@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TensorCore"]),
         .target(name: "ExperimentsKit", dependencies: ["TensorCore", "Models", "Datasets", "SymSimSQLite"]),
         .executableTarget(name: "Experiments", dependencies: ["ExperimentsKit"]),
-        .executableTarget(name: "MatmulBench", dependencies: ["TensorCore"]),
+        .executableTarget(name: "MatmulBench", dependencies: ["TensorCore", "Models"]),
         .executableTarget(name: "LoadBench", dependencies: ["Datasets", "TensorCore"]),
 
         // MARK: - Tests

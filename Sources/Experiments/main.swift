@@ -1,1 +1,3 @@
-print("Experiments")
+import ExperimentsKit
+
+ExperimentsCLI.main(CommandLine.arguments)

@@ -5,22 +5,23 @@ import TensorCore
 ///     h_k = ⟨W_k, (a⊗b + b⊗a)/2⟩ = aᵀ S_k b,   S_k = (W_k + W_kᵀ)/2,
 ///     s(a, b) = head(φ(h + c))
 ///
-/// Never materialises the `n²` features. With the polarisation identity
-/// `aᵀ S b = (q(a+b) − q(a−b)) / 4`, `q(x) = xᵀ W x`, each quadratic form is one matrix product
-/// `X·W` (`W` stored `n × (width·n)`, block `k` in columns `k·n ..< (k+1)·n`) followed by a
-/// row-wise dot of each `n`-block with `x` (`Tape.groupRowDot`). Symmetry is exact: swapping the
-/// inputs leaves `a+b` unchanged and negates `a−b`, and `q(−x) = q(x)` bit for bit because IEEE
-/// rounding is sign-symmetric (every product and partial sum just flips sign, twice).
+/// Never materialises the `n²` features per pair. Full rank: `W` is stored `n × (width·n)`
+/// (block `k` in columns `k·n ..< (k+1)·n`); each step forms `S = (W_k + W_kᵀ)/2` (`n²·width`
+/// work, independent of the batch), puts every pair in a canonical order `(L, R)`
+/// (`Tape.orderedPair`), computes `L·S` with one matrix product and dots each `n`-block with `R`
+/// (`Tape.groupRowDot`): `m·n²·width` multiply-adds, the same as a product with materialised
+/// features, in `O(m·n·width)` memory. Because `S_k` is symmetric, `Lᵀ S_k R = Rᵀ S_k L` in exact
+/// arithmetic, so the ordering changes only rounding, and it makes `s(a, b) == s(b, a)` bit for bit.
 ///
-/// Low rank `r > 0`: `W_k = Σ_{j<r} u_kj v_kjᵀ`, so `q_k(x) = Σ_j (uᵀx)(vᵀx)` from two `n × (width·r)`
-/// products; `2·n·r·width` weights instead of `n²·width`.
+/// Low rank `r > 0`: `W_k = Σ_{j<r} u_kj v_kjᵀ`, so
+/// `h_k = ½ Σ_j [(u·a)(v·b) + (v·a)(u·b)]` from the products `A·[U V]` and `B·[U V]`; the two
+/// terms trade places when `a` and `b` do, and their sum commutes exactly.
+/// `2·n·r·width` weights instead of `n²·width`.
 public final class OuterModel: PairModel {
     public let spec: ModelSpec
     public let inputDim: Int
-    /// Full rank: `W`, `n × (width·n)`. Low rank: `U`, `n × (width·r)`.
+    /// Full rank: `W`, `n × (width·n)`. Low rank: `[U V]`, `n × (2·width·r)`.
     let w: Parameter
-    /// Low rank only: `V`, `n × (width·r)`.
-    let v: Parameter?
     let bias: Parameter
     let head: MLP
 
@@ -31,12 +32,10 @@ public final class OuterModel: PairModel {
         if spec.rank == 0 {
             // h_k is a sum of n² products: fan-in n² keeps it O(1) for O(1) inputs.
             w = Parameter(name: "outer.w", spec.initializer.matrix(rows: n, cols: h * n, fanIn: n * n, fanOut: h, rng: &rng))
-            v = nil
         } else {
-            // (uᵀx)(vᵀx) summed over r terms: fan-in √r·n per factor keeps the sum O(1).
+            // (u·a)(v·b) summed over r terms: fan-in √r·n per factor keeps the sum O(1).
             let fan = max(1, Int((Double(spec.rank).squareRoot() * Double(n)).rounded()))
-            w = Parameter(name: "outer.u", spec.initializer.matrix(rows: n, cols: h * spec.rank, fanIn: fan, fanOut: h, rng: &rng))
-            v = Parameter(name: "outer.v", spec.initializer.matrix(rows: n, cols: h * spec.rank, fanIn: fan, fanOut: h, rng: &rng))
+            w = Parameter(name: "outer.uv", spec.initializer.matrix(rows: n, cols: 2 * h * spec.rank, fanIn: fan, fanOut: h, rng: &rng))
         }
         let biasInit: Initializer = spec.initializer == .torchLinear ? .torchLinear : .zeros
         bias = Parameter(name: "outer.c", biasInit.matrix(rows: 1, cols: h, fanIn: n * n, fanOut: h, rng: &rng))
@@ -44,22 +43,22 @@ public final class OuterModel: PairModel {
                    activation: spec.activation, initializer: spec.initializer, rng: &rng)
     }
 
-    public var parameters: [Parameter] { [w] + (v.map { [$0] } ?? []) + [bias] + head.parameters }
+    public var parameters: [Parameter] { [w, bias] + head.parameters }
 
-    /// `q_k(x) = xᵀ W_k x` for every unit, `m × width`.
-    func quadraticForms(_ tape: Tape, _ x: Var) -> Var {
-        if let v {
-            let xu = tape.matmul(x, tape.param(w)), xv = tape.matmul(x, tape.param(v))
-            return tape.groupSum(tape.mul(xu, xv), groupSize: spec.rank)
-        }
-        return tape.groupRowDot(tape.matmul(x, tape.param(w)), x)
-    }
-
-    /// The bilinear units `h = aᵀ S_k b`, `m × width` (before bias and activation).
+    /// The bilinear units `h_k = aᵀ S_k b`, `m × width` (before bias and activation).
     public func bilinear(_ tape: Tape, _ a: Var, _ b: Var) -> Var {
-        let qs = quadraticForms(tape, tape.add(a, b))
-        let qd = quadraticForms(tape, tape.sub(a, b))
-        return tape.scale(tape.sub(qs, qd), 0.25)
+        let r = spec.rank
+        if r == 0 {
+            let s = tape.symmetrizeBlocks(tape.param(w))
+            let left = tape.orderedPair(a, b, first: true), right = tape.orderedPair(a, b, first: false)
+            return tape.groupRowDot(tape.matmul(left, s), right)
+        }
+        let hr = spec.width * r
+        let uv = tape.param(w)
+        let pa = tape.matmul(a, uv), pb = tape.matmul(b, uv)
+        let t1 = tape.mul(tape.sliceCols(pa, start: 0, count: hr), tape.sliceCols(pb, start: hr, count: hr))
+        let t2 = tape.mul(tape.sliceCols(pa, start: hr, count: hr), tape.sliceCols(pb, start: 0, count: hr))
+        return tape.scale(tape.groupSum(tape.add(t1, t2), groupSize: r), 0.5)
     }
 
     public func forward(_ tape: Tape, _ a: Var, _ b: Var) -> Var {
@@ -73,11 +72,11 @@ public final class OuterModel: PairModel {
         let wm = w.matrix
         return (0..<h).map { k in
             var m = Matrix(rows: n, cols: n)
-            if let v {
-                let vm = v.matrix, r = spec.rank
+            if spec.rank > 0 {
+                let r = spec.rank, hr = h * r
                 for i in 0..<n { for j in 0..<n {
                     var s: Float = 0
-                    for t in 0..<r { s += wm[i, k * r + t] * vm[j, k * r + t] }
+                    for t in 0..<r { s += wm[i, k * r + t] * wm[j, hr + k * r + t] }
                     m[i, j] = s
                 } }
             } else {
@@ -88,18 +87,38 @@ public final class OuterModel: PairModel {
     }
 
     /// The naive oracle: materialises `F = vec((a⊗b + b⊗a)/2)` (`m × n²`) and computes
-    /// `h = F · [vec W_1 … vec W_width]` with one matrix product. `O(m·n²·width)` time and
-    /// `O(m·n²)` memory: for tests and the benchmark only.
+    /// `h = F · [vec W_1 … vec W_width]` with one matrix product: `m·n²·width` multiply-adds like
+    /// the fast path, but `m·n²` floats of features. For tests and the benchmark only.
     public func materializedBilinear(_ a: Matrix, _ b: Matrix) -> Matrix {
-        let n = inputDim, h = spec.width, m = a.rows
-        var features = Matrix(rows: m, cols: n * n)
-        for r in 0..<m { for i in 0..<n { for j in 0..<n {
-            features[r, i * n + j] = (a[r, i] * b[r, j] + b[r, i] * a[r, j]) * 0.5
-        } } }
-        var weights = Matrix(rows: n * n, cols: h)
+        materializedBilinear(a, b, weights: materializedWeights())
+    }
+
+    /// `[vec W_1 … vec W_width]`, `n² × width`: the weights of the materialised formulation.
+    public func materializedWeights() -> Matrix {
+        let n = inputDim
+        var weights = Matrix(rows: n * n, cols: spec.width)
         for (k, wk) in unitMatrices().enumerated() {
             for idx in 0..<(n * n) { weights[idx, k] = wk.data[idx] }
         }
+        return weights
+    }
+
+    /// The materialised formulation with precomputed `materializedWeights()`.
+    public func materializedBilinear(_ a: Matrix, _ b: Matrix, weights: Matrix) -> Matrix {
+        let n = inputDim, m = a.rows
+        var features = Matrix(rows: m, cols: n * n)
+        a.data.withUnsafeBufferPointer { pa in b.data.withUnsafeBufferPointer { pb in
+            features.data.withUnsafeMutableBufferPointer { f in
+                for r in 0..<m {
+                    let x = pa.baseAddress! + r * n, y = pb.baseAddress! + r * n
+                    let row = f.baseAddress! + r * n * n
+                    for i in 0..<n {
+                        let xi = x[i], yi = y[i], out = row + i * n
+                        for j in 0..<n { out[j] = (xi * y[j] + yi * x[j]) * 0.5 }
+                    }
+                }
+            }
+        } }
         return MatrixProduct.multiply(features, weights)
     }
 }

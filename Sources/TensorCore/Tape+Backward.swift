@@ -192,6 +192,25 @@ extension Tape {
                     if let gb { let dst = gb + r * n; let src = pr + k * n; for i in 0..<n { dst[i] += v * src[i] } }
                 }
             }
+        case .orderedPair:
+            let a = A!, b = B!, n = a.cols
+            for r in 0..<nd.rows {
+                let takeA = rowPrecedes(a.value + r * n, b.value + r * n, n) == (nd.i0 == 1)
+                if let dst = takeA ? ga : gb {
+                    for c in 0..<n { dst[r * n + c] += g[r * n + c] }
+                }
+            }
+        case .symmetrizeBlocks:
+            if let ga {
+                let n = nd.rows, ld = nd.cols
+                for k in 0..<(ld / n) {
+                    for i in 0..<n { for j in 0..<n {
+                        let v = 0.5 * g[i * ld + k * n + j]
+                        ga[i * ld + k * n + j] += v
+                        ga[j * ld + k * n + i] += v
+                    } }
+                }
+            }
         case .bceWithLogits:
             if let ga {
                 let z = A!.value, y = B!.value, m = A!.rows

@@ -231,6 +231,41 @@ extension Tape {
         return Var(id: id)
     }
 
+    /// Puts each pair of rows in a canonical order: row `r` of the result is the smaller
+    /// (`first: true`) or larger (`first: false`) of `a[r]` and `b[r]`, comparing rows
+    /// lexicographically by IEEE total order (so `−0 < +0` and NaNs are ordered too).
+    ///
+    /// Any function `f(L, R)` of the ordered rows is symmetric in `(a, b)` bit for bit, at the
+    /// cost of one evaluation; for `f` symmetric in exact arithmetic (a bilinear form with a
+    /// symmetric matrix) nothing is lost, since only rounding depended on the order.
+    public func orderedPair(_ a: Var, _ b: Var, first: Bool) -> Var {
+        let na = node(a), nb = node(b)
+        precondition(na.rows == nb.rows && na.cols == nb.cols,
+                     "orderedPair: shapes \(na.rows)x\(na.cols) and \(nb.rows)x\(nb.cols) differ")
+        let id = push(.orderedPair, rows: na.rows, cols: na.cols, a: a.id, b: b.id, i0: first ? 1 : 0)
+        let out = nodes[id].value, n = na.cols
+        for r in 0..<na.rows {
+            let takeA = rowPrecedes(na.value + r * n, nb.value + r * n, n) == first
+            (out + r * n).update(from: (takeA ? na.value : nb.value) + r * n, count: n)
+        }
+        return Var(id: id)
+    }
+
+    /// Symmetrises each `n×n` block of `w` (`n × (g·n)`): block `k` becomes `(W_k + W_kᵀ)/2`.
+    public func symmetrizeBlocks(_ w: Var) -> Var {
+        let nw = node(w)
+        let n = nw.rows
+        precondition(n > 0 && nw.cols % n == 0, "symmetrizeBlocks: \(nw.rows)x\(nw.cols) is not a row of square blocks")
+        let id = push(.symmetrizeBlocks, rows: nw.rows, cols: nw.cols, a: w.id)
+        let out = nodes[id].value, x = nw.value, ld = nw.cols
+        for k in 0..<(nw.cols / n) {
+            for i in 0..<n { for j in 0..<n {
+                out[i * ld + k * n + j] = (x[i * ld + k * n + j] + x[j * ld + k * n + i]) * 0.5
+            } }
+        }
+        return Var(id: id)
+    }
+
     /// Mean binary cross-entropy with logits, `1×1`:
     /// `mean_r [max(z,0) − z·y + log(1 + e^{−|z|})]` (stable for any finite `z`).
     /// `labels` is a constant `m×1` column of targets in `[0, 1]`.
@@ -260,6 +295,18 @@ extension Tape {
 }
 
 // MARK: - Scalar helpers
+
+/// Whether row `x` comes before row `y` (or equals it) in lexicographic IEEE total order.
+@inline(__always) func rowPrecedes(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Bool {
+    for c in 0..<n where x[c].bitPattern != y[c].bitPattern {
+        return x[c].isTotallyOrdered(belowOrEqualTo: y[c])
+    }
+    return true
+}
+
+@inline(__always) func rowPrecedes(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) -> Bool {
+    rowPrecedes(UnsafePointer(x), UnsafePointer(y), n)
+}
 
 /// `σ(x) = 1/(1+e^{−x})` evaluated on the side that cannot overflow.
 @inlinable public func stableSigmoid(_ x: Float) -> Float {

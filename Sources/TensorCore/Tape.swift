@@ -20,6 +20,7 @@ public final class Tape {
         case abs, relu, tanh, sigmoid, logSigmoid, exp
         case concatCols, sliceCols
         case rowDot, rowSum, sqDist, rowCosine, maximum, groupSum, groupRowDot
+        case orderedPair, symmetrizeBlocks
         case bceWithLogits, mean
     }
 

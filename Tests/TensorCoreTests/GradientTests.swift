@@ -60,6 +60,16 @@ struct GradientTests {
                     t.bceWithLogits(v[0], labels: t.constant(Matrix(rows: 6, cols: 1, data: [0, 1, 1, 0, 1, 0])))
                 })
             },
+            "orderedPairFirst": {
+                // Rows of a and b differ in their first column by ≥ 0.3, so the order is stable.
+                let a = randomParam("a", 4, 3, seed: 1)
+                let off = randomParam("o", 4, 3, seed: 2, gap: 0.3)
+                var bm = a.matrix
+                for r in 0..<4 { bm[r, 0] += off.value[r * 3] }
+                let b = Parameter(name: "b", bm)
+                return ("orderedPairFirst", [a, b], { t, v in t.mul(t.orderedPair(v[0], v[1], first: true), t.orderedPair(v[0], v[1], first: false)) })
+            },
+            "symmetrizeBlocks": { ("symmetrizeBlocks", [randomParam("w", 3, 6, seed: 1)], { t, v in t.symmetrizeBlocks(v[0]) }) },
             "mean": { ("mean", [randomParam("a", 3, 4, seed: 1)], { t, v in t.mean(v[0]) }) },
         ]
     }
