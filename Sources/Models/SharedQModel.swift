@@ -37,13 +37,20 @@ public final class SharedQModel: PairModel {
     }
 
     public func forward(_ tape: Tape, _ a: Var, _ b: Var) -> Var {
+        forwardWithDistance(tape, a, b).logits
+    }
+
+    /// The logits and, for the `distance` score, the squared tower distance `‖f(a) − f(b)‖²`
+    /// (`m×1`) from the same pass, for losses that act on the distance (the contrastive loss).
+    public func forwardWithDistance(_ tape: Tape, _ a: Var, _ b: Var) -> (logits: Var, squaredDistance: Var?) {
         let fa = embed(tape, a), fb = embed(tape, b)
+        let d2 = spec.score == .distance ? tape.sqDist(fa, fb) : nil
         let sim: Var
         switch spec.score {
         case .dot: sim = tape.rowDot(fa, fb)
         case .cosine: sim = tape.rowCosine(fa, fb)
-        case .distance: sim = tape.scale(tape.sqDist(fa, fb), -1)
+        case .distance: sim = tape.scale(d2!, -1)
         }
-        return head(tape, sim)
+        return (head(tape, sim), d2)
     }
 }

@@ -110,6 +110,9 @@ extension Tape {
         case .exp:
             let y = nd.value
             if let ga { for i in 0..<count { ga[i] += g[i] * y[i] } }
+        case .sqrt:
+            let y = nd.value
+            if let ga { for i in 0..<count { ga[i] += g[i] * 0.5 / y[i] } }
         case .concatCols:
             var c0 = 0
             for t in 0..<nd.i1 {

@@ -94,6 +94,10 @@ extension Tape {
     /// `e^x` (overflows to `+inf` above about 88.7).
     public func exp(_ a: Var) -> Var { unary(.exp, a) { Foundation.exp($0) } }
 
+    /// `√(a + ε)` element-wise (negative `a + ε` gives NaN). The `ε` keeps the gradient
+    /// `1 / (2√(a + ε))` finite at `a = 0`, where a distance's square root is not differentiable.
+    public func sqrt(_ a: Var, epsilon: Float = 1e-12) -> Var { unary(.sqrt, a) { ($0 + epsilon).squareRoot() } }
+
     /// Columns of the inputs side by side; all inputs have the same number of rows.
     public func concatCols(_ parts: [Var]) -> Var {
         precondition(!parts.isEmpty, "concatCols: no inputs")

@@ -17,7 +17,7 @@ public final class Tape {
     enum Op: UInt8 {
         case constant, parameter
         case matmul, add, sub, mul, addRowVector, scale, mulScalar
-        case abs, relu, tanh, sigmoid, logSigmoid, exp
+        case abs, relu, tanh, sigmoid, logSigmoid, exp, sqrt
         case concatCols, sliceCols
         case rowDot, rowSum, sqDist, rowCosine, maximum, groupSum, groupRowDot
         case orderedPair, symmetrizeBlocks

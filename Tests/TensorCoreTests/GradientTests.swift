@@ -46,6 +46,7 @@ struct GradientTests {
             "sigmoid": { ("sigmoid", [randomParam("a", 3, 4, seed: 1)], { t, v in t.sigmoid(v[0]) }) },
             "logSigmoid": { ("logSigmoid", [randomParam("a", 3, 4, seed: 1)], { t, v in t.logSigmoid(v[0]) }) },
             "exp": { ("exp", [randomParam("a", 3, 4, seed: 1)], { t, v in t.exp(t.scale(v[0], 0.5)) }) },
+            "sqrt": { ("sqrt", [randomParam("a", 3, 4, seed: 1)], { t, v in t.sqrt(t.add(t.mul(v[0], v[0]), t.constant(Matrix(rows: 3, cols: 4, repeating: 0.5)))) }) },
             "concatCols": { ("concatCols", [randomParam("a", 3, 2, seed: 1), randomParam("b", 3, 4, seed: 2)], { t, v in t.concatCols([v[0], v[1], v[0]]) }) },
             "sliceCols": { ("sliceCols", [randomParam("a", 3, 6, seed: 1)], { t, v in t.sliceCols(v[0], start: 2, count: 3) }) },
             "rowDot": { ("rowDot", [randomParam("a", 3, 5, seed: 1), randomParam("b", 3, 5, seed: 2)], { t, v in t.rowDot(v[0], v[1]) }) },
