@@ -49,7 +49,7 @@ final class FileBytes: ByteSource {
     /// Opens `path` for reading; refuses missing files, directories and other non-regular files.
     init(path: String) throws {
         source = path
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_NONBLOCK)  // O_NONBLOCK: a FIFO must not hang the open
         guard fd >= 0 else {
             let code = errno
             switch code {

@@ -161,7 +161,10 @@ struct NpyHeader: Equatable {
                 guard pos > digitsStart else { throw fail("expected digits") }
                 let text = String(decoding: bytes[start..<pos], as: UTF8.self)
                 if pos < bytes.count, bytes[pos] == UInt8(ascii: "L") || bytes[pos] == UInt8(ascii: "l") { pos += 1 }
-                guard let n = Int(text) else { throw fail("integer \(text.prefix(40)) is too large") }
+                guard let n = Int(text) else {
+                    pos = start
+                    throw fail("integer \(text.prefix(40)) is too large")
+                }
                 return .int(n)
             default:
                 let start = pos
