@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
-        .testTarget(name: "ExperimentsKitTests", dependencies: ["ExperimentsKit"]),
+        .testTarget(name: "ExperimentsKitTests", dependencies: ["ExperimentsKit"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

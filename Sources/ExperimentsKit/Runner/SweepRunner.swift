@@ -1,0 +1,104 @@
+import Datasets
+import Foundation
+import Models
+import TensorCore
+
+/// Runs a sweep: records it, registers its runs, trains every run that is not finished yet
+/// (`jobs` at a time, each with its own database connection), and records each result in one
+/// transaction with its final state.
+///
+/// Resume: completed and diverged runs are final and skipped; pending, failed and interrupted
+/// (`running`) runs are trained again with a higher attempt count.
+public final class SweepRunner {
+    public let config: SweepConfig
+    public let jobs: Int
+    let progress: ProgressReporter
+
+    public init(config: SweepConfig, jobs: Int? = nil, progress: ProgressReporter) {
+        self.config = config
+        self.jobs = max(1, jobs ?? config.jobs)
+        self.progress = progress
+    }
+
+    /// What a sweep did.
+    public struct Report: Sendable {
+        public var total: Int
+        public var alreadyDone: Int
+        public var completed: Int
+        public var diverged: Int
+        public var failed: [(key: String, error: String)]
+    }
+
+    /// Runs the sweep. Throws for problems with the database or the data (before any run
+    /// starts); failures inside a run are recorded on the run and reported.
+    public func run() throws -> Report {
+        MatrixProduct.threads = config.threads
+        let store = try ResultStore(path: config.database)
+        let provenance = Provenance.collect(for: config)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let sweepID = try store.recordSweep(name: config.name, configJSON: config.document.canonical,
+                                            provenanceJSON: String(decoding: try encoder.encode(provenance), as: UTF8.self))
+        try store.register(config.runs.map(record), sweep: sweepID)
+        let states = try store.states()
+        let todo = config.runs.filter { states[$0.key] != .completed && states[$0.key] != .diverged }
+        let alreadyDone = config.runs.count - todo.count
+
+        // Load every dataset a remaining run needs before training anything.
+        var data: [String: PairDataset] = [:]
+        for run in todo where data[run.dataset.name] == nil {
+            data[run.dataset.name] = try run.dataset.load(baseDirectory: config.baseDirectory)
+        }
+
+        progress.start(total: config.runs.count, done: alreadyDone, jobs: jobs)
+        let lock = NSLock()
+        var next = 0
+        var report = Report(total: config.runs.count, alreadyDone: alreadyDone, completed: 0, diverged: 0, failed: [])
+        var fatal: Error?
+        let workers = min(jobs, max(todo.count, 1))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let connection: ResultStore
+            do { connection = try ResultStore(path: config.database) } catch {
+                lock.lock(); fatal = fatal ?? error; lock.unlock()
+                return
+            }
+            while true {
+                lock.lock()
+                guard fatal == nil, next < todo.count else { lock.unlock(); return }
+                let run = todo[next]
+                next += 1
+                lock.unlock()
+                do {
+                    guard let attempt = try connection.claim(key: run.key) else { continue }
+                    progress.began(run: run, attempt: attempt)
+                    let result: RunResult
+                    do {
+                        result = try Trainer.run(run, data: data[run.dataset.name]!, saveWeights: config.saveWeights)
+                    } catch {
+                        result = RunResult(state: .failed, trainSeconds: 0, error: "\(error)")
+                    }
+                    try connection.finish(key: run.key, result: result)
+                    lock.lock()
+                    switch result.state {
+                    case .completed: report.completed += 1
+                    case .diverged: report.diverged += 1
+                    default: report.failed.append((run.key, result.error ?? "failed"))
+                    }
+                    lock.unlock()
+                    progress.finished(run: run, result: result)
+                } catch {
+                    lock.lock(); fatal = fatal ?? error; lock.unlock()
+                    return
+                }
+            }
+        }
+        if let fatal { throw fatal }
+        progress.end()
+        return report
+    }
+
+    func record(_ run: RunConfig) -> RunRecord {
+        RunRecord(key: run.key, dataset: run.dataset.name, architecture: run.model.architecture.rawValue,
+                  seed: run.seed, configJSON: run.canonicalJSON, configGroup: run.groupJSON, params: run.params)
+    }
+}
