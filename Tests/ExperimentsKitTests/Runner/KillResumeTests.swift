@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import ExperimentsKit
+
+/// The `Experiments` executable built next to the test bundle.
+func experimentsExecutable() -> URL? {
+    var candidates: [URL] = []
+    let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    for dir in [runner.deletingLastPathComponent(), runner.deletingLastPathComponent().deletingLastPathComponent()] {
+        candidates.append(dir.appendingPathComponent("Experiments"))
+    }
+    let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    candidates.append(root.appendingPathComponent(".build/debug/Experiments"))
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}
+
+@Suite("Kill and resume", .serialized)
+struct KillResumeTests {
+    /// Starts the real executable on a 36-run sweep, SIGKILLs it once a few runs have completed,
+    /// and reruns the same command: every run completes exactly once, runs completed before the
+    /// kill are byte-identical afterwards, nothing is left running, and the file is intact.
+    @Test func sigkillThenRerunCompletesWithoutDuplicatesOrLoss() throws {
+        guard let exe = experimentsExecutable() else {
+            Issue.record("Experiments executable not found next to the tests; run `swift build` first")
+            return
+        }
+        let f = try SweepFixture(seeds: "[0, 1, 2, 4, 5, 6, 7, 8, 9]",
+                                 training: #"{"epochs": 10, "batch_size": 32, "learning_rate": 0.01, "patience": 0}"#)
+        defer { f.cleanup() }
+        let expected = try SweepConfig.load(path: f.configPath).runs.count
+        #expect(expected == 36)
+
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = [f.configPath, "--quiet"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Wait until at least 3 runs are completed (or the process ends by itself).
+        var completedBeforeKill: [String] = []
+        let deadline = Date().addingTimeInterval(120)
+        while p.isRunning && Date() < deadline {
+            if FileManager.default.fileExists(atPath: f.database),
+               let store = try? ResultStore(path: f.database),
+               let states = try? store.states(),
+               states.values.filter({ $0 == .completed }).count >= 3 {
+                break
+            }
+            usleep(5_000)
+        }
+        let killedMidway = p.isRunning
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+
+        let store = try ResultStore(path: f.database)
+        let before = try store.states()
+        completedBeforeKill = before.filter { $0.value == .completed }.map(\.key).sorted()
+        #expect(!completedBeforeKill.isEmpty)
+        let rowsBefore = try f.metricRows().filter { row in completedBeforeKill.contains { row.hasPrefix($0) } }
+        #expect(killedMidway, "the sweep finished before it could be killed")
+        #expect(completedBeforeKill.count < expected)
+
+        // Resume with the same command.
+        #expect(ExperimentsCLI.run([f.configPath, "--quiet"]) == 0)
+        let after = try store.states()
+        #expect(after.count == expected)
+        #expect(after.values.allSatisfy { $0 == .completed })
+        let counts = try store.query("SELECT count(*), count(DISTINCT key) FROM runs")
+        #expect(counts.first?.values == [.integer(Int64(expected)), .integer(Int64(expected))])
+        let rowsAfter = try f.metricRows().filter { row in completedBeforeKill.contains { row.hasPrefix($0) } }
+        #expect(rowsAfter == rowsBefore)
+        let integrity = try store.query("PRAGMA integrity_check")
+        #expect(integrity.first?.values == [.text("ok")])
+        // Completed runs were never retrained.
+        let retrained = try store.query("SELECT count(*) FROM runs WHERE attempts > 1 AND key IN (\(completedBeforeKill.map { "'\($0)'" }.joined(separator: ",")))")
+        #expect(retrained.first?.values == [.integer(0)])
+    }
+}
