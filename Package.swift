@@ -49,6 +49,7 @@ let package = Package(
         .executable(name: "Experiments", targets: ["Experiments"]),
         .executable(name: "MatmulBench", targets: ["MatmulBench"]),
         .executable(name: "LoadBench", targets: ["LoadBench"]),
+        .executable(name: "TrainBench", targets: ["TrainBench"]),
     ],
     targets: [
         .systemLibrary(
@@ -73,6 +74,7 @@ let package = Package(
         .executableTarget(name: "Experiments", dependencies: ["ExperimentsKit"]),
         .executableTarget(name: "MatmulBench", dependencies: ["TensorCore", "Models"]),
         .executableTarget(name: "LoadBench", dependencies: ["Datasets", "TensorCore"]),
+        .executableTarget(name: "TrainBench", dependencies: ["Models", "TensorCore"]),
 
         // MARK: - Tests
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),

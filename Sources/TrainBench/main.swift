@@ -1,0 +1,1 @@
+print("TrainBench: not written yet")
