@@ -56,6 +56,7 @@ enum SummaryTable {
         for key in model.keys.sorted() where key != "architecture" && key != "initializer" && key != "activation" {
             parts.append("\(key)=\(model[key]!.stringValue ?? model[key]!.canonical)")
         }
+        if let loss = v.objectValue?["training"]?.objectValue?["loss"]?.stringValue, loss != "bce" { parts.append("loss=\(loss)") }
         if let aug = v.objectValue?["augmentation"]?.objectValue {
             if aug["swap"] == .bool(true) { parts.append("+swap") }
             if let r = aug["reflexive"]?.numberValue, r > 0 { parts.append("+refl \(r)") }

@@ -55,6 +55,12 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
+    /// A warning line (always written, even when quiet).
+    func warn(_ message: String) {
+        lock.lock(); defer { lock.unlock() }
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+    }
+
     func end() {
         lock.lock(); defer { lock.unlock() }
         if live { write("\r\u{1B}[K") }

@@ -18,11 +18,13 @@ public struct Provenance: Codable, Sendable {
     public var startedAt: String
     /// SHA-256 of every data file the sweep reads, keyed by the path as written in the config.
     public var dataFiles: [String: String]
+    /// Absolute directory the config's relative paths were resolved against.
+    public var configDirectory: String
 
     enum CodingKeys: String, CodingKey {
         case harnessVersion = "harness_version", gitCommit = "git_commit", gitDirty = "git_dirty"
         case swiftVersion = "swift_version", matrixProducts = "matrix_products", threads, cpu, os
-        case startedAt = "started_at", dataFiles = "data_files"
+        case startedAt = "started_at", dataFiles = "data_files", configDirectory = "config_directory"
     }
 
     /// Collects the provenance of a sweep about to run.
@@ -38,7 +40,8 @@ public struct Provenance: Codable, Sendable {
         return Provenance(harnessVersion: harnessVersion, gitCommit: git.commit, gitDirty: git.dirty,
                           swiftVersion: swiftVersion, matrixProducts: MatrixProduct.backendDescription,
                           threads: config.threads, cpu: cpuModel(), os: osDescription(),
-                          startedAt: ISO8601DateFormatter().string(from: Date()), dataFiles: hashes)
+                          startedAt: ISO8601DateFormatter().string(from: Date()), dataFiles: hashes,
+                          configDirectory: config.baseDirectory.standardizedFileURL.path)
     }
 
     static var swiftVersion: String {

@@ -27,6 +27,8 @@ public final class SweepRunner {
         public var completed: Int
         public var diverged: Int
         public var failed: [(key: String, error: String)]
+        /// Finished runs whose recorded data fingerprint differs from the data as loaded now.
+        public var staleData: [String] = []
     }
 
     /// Runs the sweep. Throws for problems with the database or the data (before any run
@@ -44,16 +46,33 @@ public final class SweepRunner {
         let todo = config.runs.filter { states[$0.key] != .completed && states[$0.key] != .diverged }
         let alreadyDone = config.runs.count - todo.count
 
-        // Load every dataset a remaining run needs before training anything.
+        // Load every dataset before training anything: a data error stops the sweep here, and
+        // finished runs trained on data that has changed since are found and reported.
         var data: [String: PairDataset] = [:]
-        for run in todo where data[run.dataset.name] == nil {
-            data[run.dataset.name] = try run.dataset.load(baseDirectory: config.baseDirectory)
+        var fingerprints: [String: String] = [:]
+        for d in config.datasets where config.runs.contains(where: { $0.dataset.name == d.name }) {
+            let loaded = try d.load(baseDirectory: config.baseDirectory)
+            data[d.name] = loaded
+            fingerprints[d.name] = loaded.fingerprint
+        }
+        var recorded: [String: String] = [:]
+        for row in try store.query("SELECT key, data_fingerprint FROM runs WHERE data_fingerprint IS NOT NULL") {
+            if case .text(let k) = row.values[0], case .text(let f) = row.values[1] { recorded[k] = f }
+        }
+        let stale = config.runs.filter { run in
+            (states[run.key] == .completed || states[run.key] == .diverged)
+                && recorded[run.key].map { $0 != fingerprints[run.dataset.name] } == true
+        }
+        if !stale.isEmpty {
+            let names = Set(stale.map(\.dataset.name)).sorted().joined(separator: ", ")
+            progress.warn("\(stale.count) finished run(s) of \(names) were trained on data that has changed since they were recorded; they are kept but are not comparable with new runs (`Experiments verify` lists them)")
         }
 
         progress.start(total: config.runs.count, done: alreadyDone, jobs: jobs)
         let lock = NSLock()
         var next = 0
-        var report = Report(total: config.runs.count, alreadyDone: alreadyDone, completed: 0, diverged: 0, failed: [])
+        var report = Report(total: config.runs.count, alreadyDone: alreadyDone, completed: 0, diverged: 0, failed: [],
+                            staleData: stale.map(\.key))
         var fatal: Error?
         let workers = min(jobs, max(todo.count, 1))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -71,12 +90,13 @@ public final class SweepRunner {
                 do {
                     guard let attempt = try connection.claim(key: run.key) else { continue }
                     progress.began(run: run, attempt: attempt)
-                    let result: RunResult
+                    var result: RunResult
                     do {
                         result = try Trainer.run(run, data: data[run.dataset.name]!, saveWeights: config.saveWeights)
                     } catch {
                         result = RunResult(state: .failed, trainSeconds: 0, error: "\(error)")
                     }
+                    result.dataFingerprint = fingerprints[run.dataset.name]
                     try connection.finish(key: run.key, result: result)
                     lock.lock()
                     switch result.state {

@@ -6,7 +6,7 @@ extension ResultStore {
 
     /// Forward-only migrations: `migrations[i]` upgrades a database from `PRAGMA user_version`
     /// `i` to `i + 1`. Never edit a shipped migration; append a new one.
-    static let migrations: [String] = [version1]
+    static let migrations: [String] = [version1, version2]
 
     /// Brings `db` from its `user_version` to `migrations.count`.
     ///
@@ -44,6 +44,12 @@ extension ResultStore {
     /// round-trip through `kind` and never poison an aggregate. `curves` holds plain REALs:
     /// ±∞ are stored as such, NaN becomes NULL. The views need `sqrt`, which Debian's SQLite
     /// (and `Database`, registering it where missing) provides.
+    /// Version 2: the fingerprint of the data a run was trained on (SHA-256 of the loaded
+    /// embeddings and pairs), so a run whose data changed since it was recorded is reported.
+    static let version2 = """
+        ALTER TABLE runs ADD COLUMN data_fingerprint TEXT;
+        """
+
     static let version1 = """
         CREATE TABLE sweeps (
             id              INTEGER PRIMARY KEY,

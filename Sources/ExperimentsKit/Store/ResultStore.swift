@@ -178,8 +178,9 @@ public final class ResultStore: @unchecked Sendable {
                                    [id, .text(result.weightsFormat), .blob(weights)])
                 }
                 try db.execute(
-                    "UPDATE runs SET state = ?, finished_at = \(Self.nowSQL), train_seconds = ?, error = ? WHERE id = ?",
-                    [.text(result.state.rawValue), .real(result.trainSeconds), SQLValue(result.error), id])
+                    "UPDATE runs SET state = ?, finished_at = \(Self.nowSQL), train_seconds = ?, error = ?, data_fingerprint = ? WHERE id = ?",
+                    [.text(result.state.rawValue), .real(result.trainSeconds), SQLValue(result.error),
+                     SQLValue(result.dataFingerprint), id])
             }
         }
     }

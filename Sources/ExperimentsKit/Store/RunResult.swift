@@ -14,11 +14,13 @@ public struct RunResult: Sendable {
     public var trainSeconds: Double
     /// Error message of a failed (or diverged) run.
     public var error: String?
+    /// SHA-256 of the data the run was trained on (see `PairDataset.fingerprint`), if known.
+    public var dataFingerprint: String?
 
     /// A run result; everything except the state and the training time is optional.
     public init(state: RunState, metrics: [MetricValue] = [], curves: [CurvePoint] = [],
                 weights: [UInt8]? = nil, weightsFormat: String = "SYMSIMW1",
-                trainSeconds: Double, error: String? = nil) {
+                trainSeconds: Double, error: String? = nil, dataFingerprint: String? = nil) {
         self.state = state
         self.metrics = metrics
         self.curves = curves
@@ -26,5 +28,6 @@ public struct RunResult: Sendable {
         self.weightsFormat = weightsFormat
         self.trainSeconds = trainSeconds
         self.error = error
+        self.dataFingerprint = dataFingerprint
     }
 }

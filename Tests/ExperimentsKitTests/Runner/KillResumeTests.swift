@@ -72,6 +72,13 @@ struct KillResumeTests {
         #expect(rowsAfter == rowsBefore)
         let integrity = try store.query("PRAGMA integrity_check")
         #expect(integrity.first?.values == [.text("ok")])
+        // The interrupted-and-resumed sweep equals an uninterrupted one, bit for bit.
+        let fresh = try SweepFixture(seeds: "[0, 1, 2, 4, 5, 6, 7, 8, 9]",
+                                     training: #"{"epochs": 10, "batch_size": 32, "learning_rate": 0.01, "patience": 0}"#)
+        defer { fresh.cleanup() }
+        _ = try fresh.run(jobs: 1)
+        #expect(try f.metricRows() == fresh.metricRows())
+        #expect(try f.weightRows() == fresh.weightRows())
         // Completed runs were never retrained.
         let retrained = try store.query("SELECT count(*) FROM runs WHERE attempts > 1 AND key IN (\(completedBeforeKill.map { "'\($0)'" }.joined(separator: ",")))")
         #expect(retrained.first?.values == [.integer(0)])

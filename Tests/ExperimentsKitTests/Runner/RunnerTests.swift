@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 @testable import ExperimentsKit
@@ -28,6 +29,15 @@ struct SweepFixture {
     func run(jobs: Int? = nil) throws -> SweepRunner.Report {
         let config = try SweepConfig.load(path: configPath)
         return try SweepRunner(config: config, jobs: jobs, progress: ProgressReporter(quiet: true)).run()
+    }
+
+    /// `key|sha256 of the stored model` for every run with weights, sorted.
+    func weightRows() throws -> [String] {
+        let store = try ResultStore(path: database)
+        return try store.query("SELECT r.key, w.data FROM weights w JOIN runs r ON r.id = w.run_id ORDER BY r.key").map { row in
+            guard case .text(let k) = row.values[0], case .blob(let b) = row.values[1] else { return "?" }
+            return k + "|" + sha256Hex(of: b)
+        }
     }
 
     /// `(key, split, name, value bits or kind)` for every metric, sorted: a byte-exact fingerprint.
@@ -80,13 +90,20 @@ struct RunnerTests {
         #expect(attempts.first?.values == [.integer(1), .integer(8), .integer(8)])
     }
 
-    @Test func resultsDoNotDependOnTheNumberOfJobs() throws {
-        let a = try SweepFixture(), b = try SweepFixture()
-        defer { a.cleanup(); b.cleanup() }
+    /// The same sweep run twice from scratch, and once more with several jobs, gives
+    /// bit-identical metrics and byte-identical models (wall-clock metrics aside).
+    @Test func resultsAreBitIdenticalAcrossRepeatsAndJobCounts() throws {
+        let a = try SweepFixture(), b = try SweepFixture(), c = try SweepFixture()
+        defer { a.cleanup(); b.cleanup(); c.cleanup() }
         _ = try a.run(jobs: 1)
-        _ = try b.run(jobs: 3)
-        #expect(try a.metricRows() == b.metricRows())
+        _ = try b.run(jobs: 1)
+        _ = try c.run(jobs: 3)
         #expect(try a.metricRows().count > 100)
+        #expect(try a.metricRows() == b.metricRows())
+        #expect(try a.metricRows() == c.metricRows())
+        #expect(try a.weightRows().count == 8)
+        #expect(try a.weightRows() == b.weightRows())
+        #expect(try a.weightRows() == c.weightRows())
     }
 
     @Test func divergedRunIsRecordedAndTheSweepGoesOn() throws {

@@ -21,7 +21,7 @@ struct ResultStoreSchemaTests {
         let scratch = StoreScratch()
         defer { scratch.remove() }
         let store = try ResultStore(path: scratch.path)
-        #expect(ResultStore.schemaVersion == 1)
+        #expect(ResultStore.schemaVersion == 2)
         #expect(try userVersion(scratch.path) == .integer(Int64(ResultStore.schemaVersion)))
         #expect(try names(scratch.path, type: "table") == Self.tables)
         #expect(try names(scratch.path, type: "view") == Self.views)
@@ -82,7 +82,7 @@ struct ResultStoreSchemaTests {
             _ = try ResultStore(path: scratch.path)
         }
         #expect(error.map(String.init(describing:))
-            == "\(scratch.path): schema version 99 is newer than version 1 that this build knows; open it with a newer build of the harness")
+            == "\(scratch.path): schema version 99 is newer than version \(ResultStore.schemaVersion) that this build knows; open it with a newer build of the harness")
         #expect(try userVersion(scratch.path) == 99)  // untouched
     }
 
