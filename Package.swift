@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
-        .testTarget(name: "ExperimentsKitTests", dependencies: ["ExperimentsKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "ExperimentsKitTests", dependencies: ["ExperimentsKit", "TensorCore", "Datasets", "Models"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -21,6 +21,10 @@ public struct SweepConfig: Sendable {
     public var threads: Int
     /// Whether trained weights are stored in the database.
     public var saveWeights: Bool
+    /// Seconds without a heartbeat after which another process may take a running run over.
+    public var leaseSeconds: Double = 60
+    /// Attempts a run gets before it is left `failed` for good.
+    public var maxAttempts: Int = 3
     public var seeds: [Int]
     public var datasets: [DatasetSpec]
     /// Every run, in order: dataset, model entry, configuration, seed. Keys are unique.
@@ -29,7 +33,7 @@ public struct SweepConfig: Sendable {
     public var document: JSONValue
 
     static let topKeys = ["name", "database", "jobs", "threads", "seeds", "save_weights", "datasets", "models",
-                          "training", "augmentation", "search"]
+                          "training", "augmentation", "search", "lease_seconds", "max_attempts"]
     static let syntheticKeys = ["items", "dim", "seed", "train_pairs", "val_pairs", "test_pairs", "item_fractions",
                                 "informative_dim", "nuisance_std", "cluster_count", "latent_dim", "cluster_spread",
                                 "noise_std", "twin_fraction", "norm_tolerance"]
@@ -65,6 +69,11 @@ public struct SweepConfig: Sendable {
         let threads = try int(top["threads"], path: "threads", min: 1) ?? 1
         let saveWeights = try bool(top["save_weights"], path: "save_weights") ?? true
         let seeds = try parseSeeds(top["seeds"])
+        var leaseSeconds = 60.0
+        if let v = top["lease_seconds"] {
+            leaseSeconds = try FieldKind.double(min: 0, exclusive: true, max: nil).check(v, path: "lease_seconds").numberValue!
+        }
+        let maxAttempts = try int(top["max_attempts"], path: "max_attempts", min: 1) ?? 3
 
         guard let datasetList = top["datasets"]?.arrayValue, !datasetList.isEmpty else {
             throw ConfigError(path: "datasets", message: "expected a non-empty list of datasets, got \(top["datasets"]?.canonical ?? "nothing")")
@@ -108,8 +117,8 @@ public struct SweepConfig: Sendable {
             }
         }
         return SweepConfig(file: file, baseDirectory: baseDirectory, name: name, database: database, jobs: jobs,
-                           threads: threads, saveWeights: saveWeights, seeds: seeds, datasets: datasets, runs: runs,
-                           document: doc)
+                           threads: threads, saveWeights: saveWeights, leaseSeconds: leaseSeconds, maxAttempts: maxAttempts,
+                           seeds: seeds, datasets: datasets, runs: runs, document: doc)
     }
 
     // MARK: - Pieces

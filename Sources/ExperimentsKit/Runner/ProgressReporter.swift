@@ -11,6 +11,7 @@ public final class ProgressReporter: @unchecked Sendable {
     var start = Date()
     var best: (auc: Double, label: String)?
     var current: [String] = []
+    var lastWaitNote: Date?
 
     public init(quiet: Bool = false, live: Bool? = nil) {
         self.quiet = quiet
@@ -53,6 +54,22 @@ public final class ProgressReporter: @unchecked Sendable {
         } else {
             write("[\(done)/\(total)] \(elapsedText()) eta \(etaText()) \(label): \(status)\(bestText())\n")
         }
+    }
+
+    /// A run found finished by another process.
+    func skipped(run: RunConfig) {
+        lock.lock(); defer { lock.unlock() }
+        done += 1
+        if live { redraw() }
+    }
+
+    /// Only runs held by other processes are left; say so now and then.
+    func waiting(for run: RunConfig, owner: String) {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        if let last = lastWaitNote, now.timeIntervalSince(last) < 10 { return }
+        lastWaitNote = now
+        write("waiting for runs held by other processes (e.g. \(Self.label(run)) by \(owner))\n")
     }
 
     /// A warning line (always written, even when quiet).

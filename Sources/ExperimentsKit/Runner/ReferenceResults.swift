@@ -29,6 +29,7 @@ public enum ReferenceResults {
             case "nan": value = .nan
             case "inf": value = .infinity
             case "-inf": value = -.infinity
+            case "-0": value = -0.0
             case "missing": value = nil
             default: value = v[6].double
             }

@@ -29,6 +29,8 @@ public final class SweepRunner {
         public var failed: [(key: String, error: String)]
         /// Finished runs whose recorded data fingerprint differs from the data as loaded now.
         public var staleData: [String] = []
+        /// Runs this process trained but lost to another worker (its lease lapsed); discarded.
+        public var lostLeases: [String] = []
     }
 
     /// Runs the sweep. Throws for problems with the database or the data (before any run
@@ -69,11 +71,15 @@ public final class SweepRunner {
         }
 
         progress.start(total: config.runs.count, done: alreadyDone, jobs: jobs)
+        let lease = Lease(grace: config.leaseSeconds, maxAttempts: config.maxAttempts)
+        let heartbeat = try Heartbeat(database: config.database, grace: config.leaseSeconds)
+        defer { heartbeat.stop() }
         let lock = NSLock()
-        var next = 0
+        var queue = todo
         var report = Report(total: config.runs.count, alreadyDone: alreadyDone, completed: 0, diverged: 0, failed: [],
                             staleData: stale.map(\.key))
         var fatal: Error?
+        var waitingSince: Date?
         let workers = min(jobs, max(todo.count, 1))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let connection: ResultStore
@@ -82,30 +88,69 @@ public final class SweepRunner {
                 return
             }
             while true {
+                // Take the next run; runs held by other live processes go to the back of the
+                // queue and are retried until they finish or their lease lapses.
                 lock.lock()
-                guard fatal == nil, next < todo.count else { lock.unlock(); return }
-                let run = todo[next]
-                next += 1
+                guard fatal == nil, !queue.isEmpty else { lock.unlock(); return }
+                let run = queue.removeFirst()
                 lock.unlock()
                 do {
-                    guard let attempt = try connection.claim(key: run.key) else { continue }
-                    progress.began(run: run, attempt: attempt)
-                    var result: RunResult
-                    do {
-                        result = try Trainer.run(run, data: data[run.dataset.name]!, saveWeights: config.saveWeights)
-                    } catch {
-                        result = RunResult(state: .failed, trainSeconds: 0, error: "\(error)")
+                    let outcome = try connection.claim(key: run.key, lease: lease)
+                    switch outcome {
+                    case .finished:
+                        lock.lock(); waitingSince = nil; lock.unlock()
+                        progress.skipped(run: run)
+                        continue
+                    case .busy(let owner):
+                        lock.lock()
+                        queue.append(run)
+                        let onlyBusyLeft = waitingSince != nil
+                        if waitingSince == nil { waitingSince = Date() }
+                        lock.unlock()
+                        if onlyBusyLeft {
+                            progress.waiting(for: run, owner: owner)
+                            Thread.sleep(forTimeInterval: min(1, max(0.02, config.leaseSeconds / 8)))
+                        }
+                        continue
+                    case .exhausted(let attempts, let error):
+                        lock.lock()
+                        report.failed.append((run.key, "gave up after \(attempts) failed attempts (max_attempts \(config.maxAttempts)); last error: \(error ?? "unknown")"))
+                        lock.unlock()
+                        continue
+                    case .claimed(let attempt, let token, let tookOverFrom):
+                        lock.lock(); waitingSince = nil; lock.unlock()
+                        heartbeat.hold(run.key, token: token)
+                        defer { heartbeat.release(run.key) }
+                        if let tookOverFrom { progress.warn("took over run \(run.key.prefix(12)) from \(tookOverFrom), whose lease had lapsed") }
+                        progress.began(run: run, attempt: attempt)
+                        var result: RunResult
+                        do {
+                            result = try Trainer.run(run, data: data[run.dataset.name]!, saveWeights: config.saveWeights)
+                        } catch {
+                            result = RunResult(state: .failed, trainSeconds: 0, error: "\(error)")
+                        }
+                        result.dataFingerprint = fingerprints[run.dataset.name]
+                        do {
+                            try connection.finish(key: run.key, result: result, leaseToken: token)
+                        } catch let e as ResultStoreError {
+                            if case .leaseLost = e {
+                                progress.warn("\(e)")
+                                lock.lock(); report.lostLeases.append(run.key); lock.unlock()
+                                continue
+                            }
+                            throw e
+                        }
+                        lock.lock()
+                        switch result.state {
+                        case .completed: report.completed += 1
+                        case .diverged: report.diverged += 1
+                        default:
+                            report.failed.append((run.key, result.error ?? "failed"))
+                            if attempt < config.maxAttempts { queue.append(run) }
+                        }
+                        lock.unlock()
+                        progress.finished(run: run, result: result)
                     }
-                    result.dataFingerprint = fingerprints[run.dataset.name]
-                    try connection.finish(key: run.key, result: result)
-                    lock.lock()
-                    switch result.state {
-                    case .completed: report.completed += 1
-                    case .diverged: report.diverged += 1
-                    default: report.failed.append((run.key, result.error ?? "failed"))
-                    }
-                    lock.unlock()
-                    progress.finished(run: run, result: result)
                 } catch {
                     lock.lock(); fatal = fatal ?? error; lock.unlock()
                     return
@@ -113,6 +158,11 @@ public final class SweepRunner {
             }
         }
         if let fatal { throw fatal }
+        // A failed run that was retried and then completed is not a failure of the sweep.
+        let finalStates = try store.states()
+        var lastFailure: [String: String] = [:]
+        for f in report.failed where finalStates[f.key] == .failed { lastFailure[f.key] = f.error }
+        report.failed = lastFailure.sorted { $0.key < $1.key }.map { (key: $0.key, error: $0.value) }
         progress.end()
         return report
     }

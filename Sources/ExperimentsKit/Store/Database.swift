@@ -1,4 +1,5 @@
 import SymSimSQLite
+import Foundation
 
 /// Tells SQLite to copy bound text and blobs before `sqlite3_bind_*` returns, so Swift's
 /// temporary buffers may go away afterwards.
@@ -40,7 +41,13 @@ public final class Database {
     ///     mode is `memory`, not WAL).
     ///   - busyTimeout: seconds to wait for locks held by other connections (default 10).
     /// - Throws: ``DatabaseError`` if the file cannot be opened or configured.
-    public init(path: String, busyTimeout: Double = 10) throws {
+    /// Negative-control switch for the concurrency tests: with `SYMSIM_UNSAFE_SQLITE=1` in the
+    /// environment every connection gets busy timeout 0 and deferred transactions, the setup
+    /// that makes "database is locked" reach users of other tools. Never set it otherwise.
+    static let unsafeForTesting = ProcessInfo.processInfo.environment["SYMSIM_UNSAFE_SQLITE"] == "1"
+
+    public init(path: String, busyTimeout requestedTimeout: Double = 10) throws {
+        let busyTimeout = Database.unsafeForTesting ? 0 : requestedTimeout
         precondition(busyTimeout.isFinite && busyTimeout >= 0,
                      "Database: busyTimeout must be a finite number of seconds ≥ 0, got \(busyTimeout)")
         var db: OpaquePointer?
@@ -123,7 +130,7 @@ public final class Database {
     /// - Throws: the error of `body`, or a ``DatabaseError`` from `BEGIN`/`COMMIT`; after a
     ///   throw nothing `body` wrote is in the database.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try execute(Database.unsafeForTesting ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE")
         let result: T
         do {
             result = try body()

@@ -6,7 +6,7 @@ extension ResultStore {
 
     /// Forward-only migrations: `migrations[i]` upgrades a database from `PRAGMA user_version`
     /// `i` to `i + 1`. Never edit a shipped migration; append a new one.
-    static let migrations: [String] = [version1, version2]
+    static let migrations: [String] = [version1, version2, version3]
 
     /// Brings `db` from its `user_version` to `migrations.count`.
     ///
@@ -50,7 +50,53 @@ extension ResultStore {
         ALTER TABLE runs ADD COLUMN data_fingerprint TEXT;
         """
 
-    static let version1 = """
+    /// Version 3: `metrics.kind` gains `-0` (SQLite stores a REAL −0.0 as the integer 0 and
+    /// reads it back as +0.0, so the sign is kept in `kind`); run leases (owner, token, heartbeat) and database-level guards on the run
+    /// lifecycle: a finished run never changes state or results, attempt numbers only increase,
+    /// and only the transitions pending→running, failed→running, running→running (a stale run
+    /// taken over) and running→completed/diverged/failed happen.
+    static let version3 = """
+        DROP VIEW summary;
+        DROP VIEW runs_wide;
+        CREATE TABLE metrics_v3 (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            split  TEXT NOT NULL,
+            name   TEXT NOT NULL,
+            value  REAL,
+            kind   TEXT NOT NULL CHECK (kind IN ('finite', 'nan', 'inf', '-inf', '-0', 'missing')),
+            PRIMARY KEY (run_id, split, name),
+            CHECK ((kind = 'finite') = (value IS NOT NULL))
+        );
+        INSERT INTO metrics_v3 (run_id, split, name, value, kind) SELECT run_id, split, name, value, kind FROM metrics;
+        DROP TABLE metrics;
+        ALTER TABLE metrics_v3 RENAME TO metrics;
+        """ + "\n" + summaryView + "\n" + runsWideView + "\n" + """
+        ALTER TABLE runs ADD COLUMN owner TEXT;
+        ALTER TABLE runs ADD COLUMN lease_token TEXT;
+        ALTER TABLE runs ADD COLUMN heartbeat_at REAL;
+        CREATE TRIGGER runs_attempts_only_increase BEFORE UPDATE OF attempts ON runs
+            WHEN NEW.attempts < OLD.attempts
+            BEGIN SELECT RAISE(ABORT, 'attempt numbers only increase'); END;
+        CREATE TRIGGER runs_allowed_transitions BEFORE UPDATE OF state ON runs
+            WHEN NOT (
+                (OLD.state = NEW.state AND OLD.state NOT IN ('completed', 'diverged'))
+                OR (OLD.state IN ('pending', 'failed', 'running') AND NEW.state = 'running')
+                OR (OLD.state = 'running' AND NEW.state IN ('completed', 'diverged', 'failed')))
+            BEGIN SELECT RAISE(ABORT, 'run state transition not allowed'); END;
+        CREATE TRIGGER metrics_of_finished_runs_are_final_insert BEFORE INSERT ON metrics
+            WHEN (SELECT state FROM runs WHERE id = NEW.run_id) IN ('completed', 'diverged')
+            BEGIN SELECT RAISE(ABORT, 'a finished run''s metrics never change'); END;
+        CREATE TRIGGER metrics_of_finished_runs_are_final_update BEFORE UPDATE ON metrics
+            WHEN (SELECT state FROM runs WHERE id = OLD.run_id) IN ('completed', 'diverged')
+            BEGIN SELECT RAISE(ABORT, 'a finished run''s metrics never change'); END;
+        CREATE TRIGGER metrics_of_finished_runs_are_final_delete BEFORE DELETE ON metrics
+            WHEN (SELECT state FROM runs WHERE id = OLD.run_id) IN ('completed', 'diverged')
+            BEGIN SELECT RAISE(ABORT, 'a finished run''s metrics never change'); END;
+        """
+
+    static let version1 = [version1Tables, summaryView, runsWideView].joined(separator: "\n")
+
+    static let version1Tables = """
         CREATE TABLE sweeps (
             id              INTEGER PRIMARY KEY,
             name            TEXT NOT NULL,
@@ -123,6 +169,10 @@ extension ResultStore {
         -- Means and sample standard deviations (n − 1) of the test AUC and test mean symmetry
         -- error, over the runs where that metric is finite (two passes: mean, then squared
         -- deviations); std is NULL with fewer than two such runs.
+        """
+
+    /// The `summary` view (recreated by migrations that rebuild the tables it reads).
+    static let summaryView = """
         CREATE VIEW summary AS
         WITH per_run AS (
             SELECT r.dataset, r.architecture, r.config_group,
@@ -157,6 +207,10 @@ extension ResultStore {
         -- Split 'test' unless named otherwise; param_count and train_pairs_per_second from any
         -- split (they describe the run, not a split), the latter also from 'pairs_per_second'
         -- on split 'train', the name the trainer records.
+        """
+
+    /// The `runs_wide` view.
+    static let runsWideView = """
         CREATE VIEW runs_wide AS
         SELECT r.key, r.dataset, r.architecture, r.seed, r.state, r.attempts, r.train_seconds,
                max(CASE WHEN m.split = 'test' AND m.name = 'auc' THEN m.value END) AS test_auc,

@@ -125,19 +125,10 @@ public final class ResultStore: @unchecked Sendable {
     ///   `diverged`) and must not run again.
     /// - Throws: ``ResultStoreError/unknownRun(key:)`` or a ``DatabaseError``.
     public func claim(key: String) throws -> Int? {
-        try locked {
-            try db.transaction {
-                let (_, state, attempts) = try runStatus(key)
-                if state.isFinal { return nil }
-                try db.execute(
-                    """
-                    UPDATE runs SET state = 'running', attempts = attempts + 1, started_at = \(Self.nowSQL),
-                                    finished_at = NULL, error = NULL
-                    WHERE key = ?
-                    """,
-                    [.text(key)])
-                return attempts + 1
-            }
+        // Any running run counts as stale here: grace 0, unlimited attempts.
+        switch try claim(key: key, lease: Lease(grace: 0, maxAttempts: .max)) {
+        case .claimed(let attempt, _, _): return attempt
+        default: return nil
         }
     }
 
@@ -151,13 +142,19 @@ public final class ResultStore: @unchecked Sendable {
     /// - Throws: ``ResultStoreError/alreadyFinished(key:state:)`` if the run is already
     ///   `completed` or `diverged` (its result is never overwritten),
     ///   ``ResultStoreError/unknownRun(key:)``, or a ``DatabaseError``.
-    public func finish(key: String, result: RunResult) throws {
+    public func finish(key: String, result: RunResult, leaseToken: String? = nil) throws {
         precondition(result.state == .completed || result.state == .diverged || result.state == .failed,
                      "ResultStore.finish: result state must be completed, diverged or failed, got \(result.state.rawValue) for run \(key)")
         try locked {
             try db.transaction {
                 let (runID, state, _) = try runStatus(key)
                 if state.isFinal { throw ResultStoreError.alreadyFinished(key: key, state: state) }
+                if let leaseToken {
+                    let row = try db.query("SELECT lease_token, owner FROM runs WHERE id = ?", [.integer(runID)]).first
+                    guard state == .running, row?["lease_token"].string == leaseToken else {
+                        throw ResultStoreError.leaseLost(key: key, holder: row?["owner"].string)
+                    }
+                }
                 let id = SQLValue.integer(runID)
                 try db.execute("DELETE FROM metrics WHERE run_id = ?", [id])
                 try db.execute("DELETE FROM curves WHERE run_id = ?", [id])
@@ -178,7 +175,7 @@ public final class ResultStore: @unchecked Sendable {
                                    [id, .text(result.weightsFormat), .blob(weights)])
                 }
                 try db.execute(
-                    "UPDATE runs SET state = ?, finished_at = \(Self.nowSQL), train_seconds = ?, error = ?, data_fingerprint = ? WHERE id = ?",
+                    "UPDATE runs SET state = ?, finished_at = \(Self.nowSQL), train_seconds = ?, error = ?, data_fingerprint = ?, lease_token = NULL, heartbeat_at = NULL WHERE id = ?",
                     [.text(result.state.rawValue), .real(result.trainSeconds), SQLValue(result.error),
                      SQLValue(result.dataFingerprint), id])
             }
@@ -207,6 +204,7 @@ public final class ResultStore: @unchecked Sendable {
         if value.isNaN { return (.null, "nan") }
         if value == .infinity { return (.null, "inf") }
         if value == -.infinity { return (.null, "-inf") }
+        if value == 0 && value.sign == .minus { return (.null, "-0") }
         return (.real(value), "finite")
     }
 
@@ -217,6 +215,7 @@ public final class ResultStore: @unchecked Sendable {
         case "nan": return .nan
         case "inf": return .infinity
         case "-inf": return -.infinity
+        case "-0": return -0.0
         case "missing": return nil
         default: preconditionFailure("metrics.kind holds \(kind), which its CHECK constraint forbids")
         }

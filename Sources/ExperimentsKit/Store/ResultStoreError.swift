@@ -8,6 +8,9 @@ public enum ResultStoreError: Error, CustomStringConvertible, Equatable, Sendabl
     case unknownSweep(id: Int64)
     /// The run already has a final result (`completed` or `diverged`), which is kept.
     case alreadyFinished(key: String, state: RunState)
+    /// The lease this result was produced under is no longer the run's lease (another worker
+    /// took the run over after this one's heartbeat went stale); the result is discarded.
+    case leaseLost(key: String, holder: String?)
 
     /// One line naming the file, run or sweep.
     public var description: String {
@@ -21,6 +24,8 @@ public enum ResultStoreError: Error, CustomStringConvertible, Equatable, Sendabl
             return "no sweep with id \(id) in the result store"
         case let .alreadyFinished(key, state):
             return "run \(key) is already \(state.rawValue); its result is kept, not overwritten"
+        case let .leaseLost(key, holder):
+            return "run \(key) was taken over by \(holder ?? "another worker") after this worker's lease went stale; its late result is discarded"
         }
     }
 }

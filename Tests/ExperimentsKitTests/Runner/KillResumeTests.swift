@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import Testing
 @testable import ExperimentsKit
 
@@ -82,5 +83,54 @@ struct KillResumeTests {
         // Completed runs were never retrained.
         let retrained = try store.query("SELECT count(*) FROM runs WHERE attempts > 1 AND key IN (\(completedBeforeKill.map { "'\($0)'" }.joined(separator: ",")))")
         #expect(retrained.first?.values == [.integer(0)])
+    }
+}
+
+@Suite("Kill at random moments", .serialized)
+struct RepeatedKillTests {
+    /// kill -9 at seeded random moments during a 48-run sweep with 2 jobs, `SYMSIM_KILL_REPEATS`
+    /// times (5 by default; the documented long form uses 20), checking after every kill that
+    /// the file is intact and that every run completed before stays byte-identical; then resume:
+    /// exactly one completed run per key, none left running, results equal to an uninterrupted sweep.
+    @Test func repeatedKillsLoseNothing() throws {
+        let exe = try #require(experimentsExecutable(), "Experiments executable not found; run `swift build` first")
+        let repeats = Int(ProcessInfo.processInfo.environment["SYMSIM_KILL_REPEATS"] ?? "") ?? 5
+        let seeds = "[" + (0..<12).map(String.init).joined(separator: ",") + "]"
+        let training = #"{"epochs": 6, "batch_size": 32, "learning_rate": 0.01, "patience": 0}"#
+        let f = try SweepFixture(seeds: seeds, training: training)
+        defer { f.cleanup() }
+        #expect(try SweepConfig.load(path: f.configPath).runs.count == 48)
+        var rng = RandomSource(seed: 2024)
+        var completed: [String: [String]] = [:]   // key → its metric rows when first seen completed
+        var interrupted = 0
+        for round in 0..<repeats {
+            let p = try launch(exe, [f.configPath, "--quiet", "--jobs", "2"])
+            usleep(UInt32(30_000 + rng.nextInt(below: 400_000)))
+            kill(p.processIdentifier, SIGKILL)
+            _ = finish(p)
+            guard FileManager.default.fileExists(atPath: f.database) else { continue }
+            let store = try ResultStore(path: f.database)
+            #expect(try store.query("PRAGMA integrity_check").first?.values == [.text("ok")], "round \(round)")
+            let rows = try f.metricRows()
+            let states = try store.states()
+            if states.values.contains(where: { $0 != .completed }) { interrupted += 1 }
+            for (key, state) in states where state == .completed {
+                let mine = rows.filter { $0.hasPrefix(key) }
+                #expect(!mine.isEmpty, "completed run \(key) has no metrics")
+                if let earlier = completed[key] { #expect(earlier == mine, "run \(key) changed after round \(round)") }
+                else { completed[key] = mine }
+            }
+        }
+        #expect(interrupted > 0, "no kill landed before the sweep finished")
+        #expect(ExperimentsCLI.run([f.configPath, "--quiet", "--jobs", "2"]) == 0)
+        let store = try ResultStore(path: f.database)
+        let counts = try store.query("SELECT count(*), count(DISTINCT key), sum(state = 'completed'), sum(state = 'running') FROM runs")
+        #expect(counts.first?.values == [.integer(48), .integer(48), .integer(48), .integer(0)])
+        for (key, rows) in completed { #expect(try f.metricRows().filter { $0.hasPrefix(key) } == rows) }
+        let fresh = try SweepFixture(seeds: seeds, training: training)
+        defer { fresh.cleanup() }
+        _ = try fresh.run(jobs: 2)
+        #expect(try f.metricRows() == fresh.metricRows())
+        #expect(try f.weightRows() == fresh.weightRows())
     }
 }

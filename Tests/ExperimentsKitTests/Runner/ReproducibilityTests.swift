@@ -19,8 +19,15 @@ struct ReproducibilityTests {
             #expect(c.matched, "\(c.label): \(c.mismatches)")
             #expect(c.compared > 15)
         }
-        // Nudge one stored metric by one ulp: verify must see it.
+        // The store refuses to change a finished run's metrics; a tamperer must drop the guard
+        // first. Then nudge one stored metric slightly: verify must see it.
         let victim = keys[0]
+        let tamper = """
+            UPDATE metrics SET value = value + 1e-15 WHERE split = 'test' AND name = 'auc'
+            AND run_id = (SELECT id FROM runs WHERE key = ?) RETURNING value
+            """
+        #expect(throws: DatabaseError.self) { _ = try store.query(tamper, [.text(victim)]) }
+        _ = try store.query("DROP TRIGGER metrics_of_finished_runs_are_final_update")
         _ = try store.query("""
             UPDATE metrics SET value = value + 1e-15 WHERE split = 'test' AND name = 'auc'
             AND run_id = (SELECT id FROM runs WHERE key = ?) RETURNING value

@@ -44,9 +44,19 @@ struct SweepFixture {
     func metricRows() throws -> [String] {
         let store = try ResultStore(path: database)
         return try store.query("""
-            SELECT r.key, m.split, m.name, m.kind, quote(m.value) FROM metrics m JOIN runs r ON r.id = m.run_id
+            SELECT r.key, m.split, m.name, m.kind, m.value FROM metrics m JOIN runs r ON r.id = m.run_id
             WHERE m.name NOT IN ('train_seconds', 'pairs_per_second') ORDER BY 1, 2, 3
-            """).map { row in row.values.map { "\($0)" }.joined(separator: "|") }
+            """).map { row in
+                row.values.map { v -> String in
+                    switch v {
+                    case .text(let t): return t
+                    case .real(let d): return "\(d.bitPattern)"
+                    case .integer(let i): return "\(i)"
+                    case .null: return "NULL"
+                    case .blob(let b): return sha256Hex(of: b)
+                    }
+                }.joined(separator: "|")
+            }
     }
 }
 

@@ -21,7 +21,7 @@ struct ResultStoreSchemaTests {
         let scratch = StoreScratch()
         defer { scratch.remove() }
         let store = try ResultStore(path: scratch.path)
-        #expect(ResultStore.schemaVersion == 2)
+        #expect(ResultStore.schemaVersion == 3)
         #expect(try userVersion(scratch.path) == .integer(Int64(ResultStore.schemaVersion)))
         #expect(try names(scratch.path, type: "table") == Self.tables)
         #expect(try names(scratch.path, type: "view") == Self.views)

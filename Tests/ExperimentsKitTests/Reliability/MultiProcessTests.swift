@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import ExperimentsKit
+
+/// Runs the real `Experiments` executable; returns (exit status, standard error).
+func launch(_ exe: URL, _ args: [String], environment extra: [String: String] = [:]) throws -> Process {
+    let p = Process()
+    p.executableURL = exe
+    p.arguments = args
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in extra { env[k] = v }
+    p.environment = env
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = Pipe()
+    try p.run()
+    return p
+}
+
+func finish(_ p: Process) -> (Int32, String) {
+    let err = (p.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: err, as: UTF8.self))
+}
+
+/// 100 runs: four model configurations × 25 seeds.
+func hundredRunFixture() throws -> SweepFixture {
+    try SweepFixture(seeds: "[" + (0..<25).map(String.init).joined(separator: ",") + "]",
+                     training: #"{"epochs": 2, "batch_size": 64, "learning_rate": 0.01}"#)
+}
+
+@Suite("Several processes, one database", .serialized)
+struct MultiProcessTests {
+    /// Four processes start on the same fresh database at the same moment and share a 100-run
+    /// sweep: one schema, every run completed exactly once, no "database is locked".
+    @Test func fourProcessesShareOneSweep() throws {
+        let exe = try #require(experimentsExecutable(), "Experiments executable not found; run `swift build` first")
+        let f = try hundredRunFixture()
+        defer { f.cleanup() }
+        let procs = try (0..<4).map { _ in try launch(exe, [f.configPath, "--quiet", "--jobs", "1"]) }
+        let results = procs.map(finish)
+        for (status, err) in results {
+            #expect(status == 0, "a process failed: \(err)")
+            #expect(!err.contains("locked"), "\(err)")
+        }
+        let store = try ResultStore(path: f.database)
+        let counts = try store.query("""
+            SELECT count(*), count(DISTINCT key), sum(state = 'completed'), sum(attempts),
+                   (SELECT count(*) FROM sweeps), (SELECT count(DISTINCT run_id) FROM metrics)
+            FROM runs
+            """)
+        // 100 runs, 100 keys, all completed, each trained once; four sweep records; metrics for all.
+        #expect(counts.first?.values == [.integer(100), .integer(100), .integer(100), .integer(100), .integer(4), .integer(100)])
+        #expect(try store.query("PRAGMA integrity_check").first?.values == [.text("ok")])
+        #expect(try store.query("PRAGMA user_version").first?.values == [.integer(Int64(ResultStore.schemaVersion))])
+    }
+
+    /// The same with busy timeout 0 and deferred transactions: the test must be able to fail.
+    @Test func negativeControlWithoutBusyTimeoutFails() throws {
+        let exe = try #require(experimentsExecutable(), "Experiments executable not found; run `swift build` first")
+        var failures = 0
+        for _ in 0..<3 where failures == 0 {
+            let f = try hundredRunFixture()
+            defer { f.cleanup() }
+            let procs = try (0..<4).map { _ in
+                try launch(exe, [f.configPath, "--quiet", "--jobs", "1"], environment: ["SYMSIM_UNSAFE_SQLITE": "1"])
+            }
+            for (status, err) in procs.map(finish) where status != 0 || err.contains("locked") { failures += 1 }
+        }
+        #expect(failures > 0, "four writers without a busy timeout never collided")
+    }
+}
