@@ -46,8 +46,13 @@ public struct RunCommand: Command {
         }
         let progress = ProgressReporter(quiet: quiet)
         let runner = SweepRunner(config: config, jobs: jobs, progress: progress)
-        let report = try runner.run()
-        try SummaryTable.print(database: config.database, keys: config.runs.map(\.key))
+        let report: SweepRunner.Report
+        do {
+            report = try runner.run()
+            try SummaryTable.print(database: config.database, keys: config.runs.map(\.key))
+        } catch let e as DatabaseError {
+            throw StoreFailure(database: config.database, underlying: e)
+        }
         if !report.failed.isEmpty {
             FileHandle.standardError.write(Data("\(report.failed.count) run(s) failed; rerun the same command to retry them:\n".utf8))
             for f in report.failed.prefix(10) {
@@ -56,5 +61,20 @@ public struct RunCommand: Command {
             return 1
         }
         return 0
+    }
+}
+
+/// A result-store failure, named by its database file, with a hint when the file or its
+/// directory cannot be written (a read-only mount, permissions).
+struct StoreFailure: Error, CustomStringConvertible {
+    var database: String
+    var underlying: DatabaseError
+
+    var description: String {
+        let dir = (database as NSString).deletingLastPathComponent
+        let fm = FileManager.default
+        let writable = fm.isWritableFile(atPath: dir.isEmpty ? "." : dir)
+            && (!fm.fileExists(atPath: database) || fm.isWritableFile(atPath: database))
+        return "\(database): \(underlying)" + (writable ? "" : " (the database or its directory is not writable)")
     }
 }

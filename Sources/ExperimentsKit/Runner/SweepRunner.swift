@@ -121,7 +121,7 @@ public final class SweepRunner {
                         lock.lock(); waitingSince = nil; lock.unlock()
                         heartbeat.hold(run.key, token: token)
                         defer { heartbeat.release(run.key) }
-                        if let tookOverFrom { progress.warn("took over run \(run.key.prefix(12)) from \(tookOverFrom), whose lease had lapsed") }
+                        if let tookOverFrom { progress.warn("took over run \(run.key.prefix(12)) from \(tookOverFrom), whose worker stopped (no heartbeat within the lease, or its process is gone)") }
                         progress.began(run: run, attempt: attempt)
                         var result: RunResult
                         do {
