@@ -25,11 +25,17 @@ public enum PairLoader {
     }
 
     /// The pairs and the 1-based line each came from.
+    /// Loads pairs to be scored: the header needs `i` and `j`; a `label` column is optional
+    /// (labels are read when present, else 0), and repeated pairs are allowed.
+    public static func loadUnlabelled(path: String, itemCount: Int) throws -> PairSet {
+        try read(FileBytes(path: path), itemCount: itemCount, forScoring: true).pairs
+    }
+
     static func loadWithLines(path: String, itemCount: Int) throws -> (pairs: PairSet, lines: [Int]) {
         try read(FileBytes(path: path), itemCount: itemCount)
     }
 
-    static func read(_ src: some ByteSource, itemCount: Int) throws -> (pairs: PairSet, lines: [Int]) {
+    static func read(_ src: some ByteSource, itemCount: Int, forScoring: Bool = false) throws -> (pairs: PairSet, lines: [Int]) {
         let file = src.source
         let bytes = try src.allBytes()
         let text = DelimitedText(bytes: bytes, delimiter: UInt8(ascii: ","))
@@ -40,7 +46,7 @@ public enum PairLoader {
         do {
             try text.forEachLine { line, fields in
                 guard let col = columns else {
-                    columns = try headerColumns(fields, file: file, line: line)
+                    columns = try headerColumns(fields, file: file, line: line, labelOptional: forScoring)
                     return
                 }
                 guard fields.count == col.count else {
@@ -48,7 +54,12 @@ public enum PairLoader {
                 }
                 let a = try index(fields[col.i], name: "i", itemCount: itemCount, file: file, line: line)
                 let b = try index(fields[col.j], name: "j", itemCount: itemCount, file: file, line: line)
-                let l = try label(fields[col.label], file: file, line: line)
+                let l = col.label < 0 ? 0 : try label(fields[col.label], file: file, line: line)
+                if forScoring {
+                    pairs.append(a, b, label: l)
+                    lines.append(line)
+                    return
+                }
                 let key = PairKey(a, b)
                 if let previous = seen[key] {
                     if previous.label == l {
@@ -75,7 +86,8 @@ public enum PairLoader {
         return (pairs, lines)
     }
 
-    private static func headerColumns(_ fields: [String], file: String, line: Int) throws -> (i: Int, j: Int, label: Int, count: Int) {
+    private static func headerColumns(_ fields: [String], file: String, line: Int,
+                                      labelOptional: Bool = false) throws -> (i: Int, j: Int, label: Int, count: Int) {
         let names = fields.map { $0.lowercased() }
         var found: [String: Int] = [:]
         for name in ["i", "j", "label"] {
@@ -83,6 +95,7 @@ public enum PairLoader {
             if hits.count > 1 { throw DataError(file: file, line: line, "column '\(name)' appears more than once in the header") }
             if let h = hits.first { found[name] = h }
         }
+        if labelOptional && found["label"] == nil { found["label"] = -1 }
         let missing = ["i", "j", "label"].filter { found[$0] == nil }
         guard missing.isEmpty else {
             let shown = fields.prefix(10).map(quoted).joined(separator: ", ")
