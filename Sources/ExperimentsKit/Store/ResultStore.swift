@@ -148,13 +148,15 @@ public final class ResultStore: @unchecked Sendable {
         try locked {
             try db.transaction {
                 let (runID, state, _) = try runStatus(key)
-                if state.isFinal { throw ResultStoreError.alreadyFinished(key: key, state: state) }
                 if let leaseToken {
+                    // A result under a lease that is no longer the run's (taken over, and maybe
+                    // finished since) is a late result: rejected, nothing written.
                     let row = try db.query("SELECT lease_token, owner FROM runs WHERE id = ?", [.integer(runID)]).first
                     guard state == .running, row?["lease_token"].string == leaseToken else {
                         throw ResultStoreError.leaseLost(key: key, holder: row?["owner"].string)
                     }
                 }
+                if state.isFinal { throw ResultStoreError.alreadyFinished(key: key, state: state) }
                 let id = SQLValue.integer(runID)
                 try db.execute("DELETE FROM metrics WHERE run_id = ?", [id])
                 try db.execute("DELETE FROM curves WHERE run_id = ?", [id])

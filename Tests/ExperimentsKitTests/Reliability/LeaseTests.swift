@@ -46,10 +46,15 @@ struct LeaseTests {
         #expect(try b.state(of: "run-0") == .running)
         try b.finish(key: "run-0", result: completedResult(0.9), leaseToken: tokenB)
         #expect(try b.metrics(of: "run-0") == [MetricValue(split: "test", name: "auc", value: 0.9)])
-        // A completed run never changes: a late finish with any token is refused.
-        #expect(throws: ResultStoreError.alreadyFinished(key: "run-0", state: .completed)) {
+        // A completed run never changes: a late finish under the old lease is refused, and so is
+        // a second finish without one.
+        #expect(throws: ResultStoreError.leaseLost(key: "run-0", holder: "hostB:2")) {
             try a.finish(key: "run-0", result: completedResult(0.1), leaseToken: tokenA)
         }
+        #expect(throws: ResultStoreError.alreadyFinished(key: "run-0", state: .completed)) {
+            try a.finish(key: "run-0", result: completedResult(0.1))
+        }
+        #expect(try b.metrics(of: "run-0") == [MetricValue(split: "test", name: "auc", value: 0.9)])
         #expect(try a.run(key: "run-0")?.attempts == 2)
     }
 

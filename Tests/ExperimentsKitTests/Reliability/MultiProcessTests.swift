@@ -69,3 +69,42 @@ struct MultiProcessTests {
         #expect(failures > 0, "four writers without a busy timeout never collided")
     }
 }
+
+@Suite("A stalled worker loses its run", .serialized)
+struct StalledWorkerTests {
+    /// Process A is frozen (SIGSTOP) while it holds a run; process B waits out A's one-second
+    /// lease, takes the run over and finishes the sweep; A, thawed, has its late result rejected.
+    @Test func frozenProcessLosesItsRunToAnother() throws {
+        let exe = try #require(experimentsExecutable(), "Experiments executable not found; run `swift build` first")
+        let f = try SweepFixture(seeds: "[0, 1, 2]", training: #"{"epochs": 40, "batch_size": 16, "learning_rate": 0.01, "patience": 0}"#,
+                                 extra: #""lease_seconds": 1,"#)
+        defer { f.cleanup() }
+        let a = try launch(exe, [f.configPath, "--quiet", "--jobs", "1"])
+        let ownerA = "\(ProcessInfo.processInfo.hostName):\(a.processIdentifier)"
+        var held: String?
+        let deadline = Date().addingTimeInterval(60)
+        while held == nil && a.isRunning && Date() < deadline {
+            if FileManager.default.fileExists(atPath: f.database), let store = try? ResultStore(path: f.database),
+               let rows = try? store.query("SELECT key FROM runs WHERE state = 'running' AND owner = ?", [.text(ownerA)]) {
+                held = rows.first?.values.first?.string
+            }
+            if held == nil { usleep(2_000) }
+        }
+        let stolen = try #require(held, "process A never held a run")
+        kill(a.processIdentifier, SIGSTOP)
+        let b = try launch(exe, [f.configPath, "--quiet", "--jobs", "1"])
+        let (statusB, errB) = finish(b)
+        #expect(statusB == 0, "\(errB)")
+        #expect(errB.contains("took over run \(stolen.prefix(12))"), "\(errB)")
+        kill(a.processIdentifier, SIGCONT)
+        let (statusA, errA) = finish(a)
+        #expect(statusA == 0, "\(errA)")
+        #expect(errA.contains("its late result is discarded"), "\(errA)")
+        let store = try ResultStore(path: f.database)
+        let counts = try store.query("SELECT count(*), count(DISTINCT key), sum(state = 'completed') FROM runs")
+        #expect(counts.first?.values == [.integer(12), .integer(12), .integer(12)])
+        let run = try #require(try store.run(key: stolen))
+        #expect(run.attempts == 2)
+        #expect(run.state == .completed)
+    }
+}
