@@ -8,7 +8,7 @@ import TensorCore
 /// Exit status: 0 success; 1 a run failed or a database/runtime error; 64 a usage mistake, a bad
 /// config or bad data (one line on standard error naming the file, path or line).
 public enum ExperimentsCLI {
-    static let commands: [Command.Type] = [RunCommand.self, VerifyCommand.self, ReferenceCommand.self, 
+    static let commands: [Command.Type] = [RunCommand.self, VerifyCommand.self, ReferenceCommand.self, ReportCommand.self,
                                             ExportCommand.self, ScoreCommand.self]
 
     static var overview: String {

@@ -45,12 +45,17 @@ public struct Provenance: Codable, Sendable {
     }
 
     static var swiftVersion: String {
-        #if swift(>=6.3)
-        return "6.3 or later"
-        #elseif swift(>=6.0)
-        return "6.0–6.2"
+        // `compiler(...)` tests the compiler, `swift(...)` only the language mode (5 here).
+        #if compiler(>=6.4)
+        return "6.4 or later"
+        #elseif compiler(>=6.3)
+        return "6.3"
+        #elseif compiler(>=6.2)
+        return "6.2"
+        #elseif compiler(>=6.0)
+        return "6.0–6.1"
         #else
-        return "5.x"
+        return "older than 6.0"
         #endif
     }
 
