@@ -9,7 +9,7 @@ import TensorCore
 /// config or bad data (one line on standard error naming the file, path or line).
 public enum ExperimentsCLI {
     static let commands: [Command.Type] = [RunCommand.self, VerifyCommand.self, ReferenceCommand.self, ReportCommand.self,
-                                            ExportCommand.self, ScoreCommand.self]
+                                            ExportCommand.self, ScoreCommand.self, MergeCommand.self]
 
     static var overview: String {
         """

@@ -36,14 +36,8 @@ extension ResultStore {
         }
     }
 
-    // MARK: - Version 1
+    // MARK: - Later versions
 
-    /// The first schema: tables, indexes and the `summary` and `runs_wide` views.
-    ///
-    /// Numerical caveats: `metrics.value` is NULL unless `kind` is `finite`, so NaN and ±∞
-    /// round-trip through `kind` and never poison an aggregate. `curves` holds plain REALs:
-    /// ±∞ are stored as such, NaN becomes NULL. The views need `sqrt`, which Debian's SQLite
-    /// (and `Database`, registering it where missing) provides.
     /// Version 2: the fingerprint of the data a run was trained on (SHA-256 of the loaded
     /// embeddings and pairs), so a run whose data changed since it was recorded is reported.
     static let version2 = """
@@ -51,10 +45,11 @@ extension ResultStore {
         """
 
     /// Version 3: `metrics.kind` gains `-0` (SQLite stores a REAL −0.0 as the integer 0 and
-    /// reads it back as +0.0, so the sign is kept in `kind`); run leases (owner, token, heartbeat) and database-level guards on the run
-    /// lifecycle: a finished run never changes state or results, attempt numbers only increase,
-    /// and only the transitions pending→running, failed→running, running→running (a stale run
-    /// taken over) and running→completed/diverged/failed happen.
+    /// reads it back as +0.0, so the sign is kept in `kind`); run leases (owner, token,
+    /// heartbeat); and database-level guards on the run lifecycle: a finished run never changes
+    /// state or results, attempt numbers only increase, and only the transitions pending→running,
+    /// failed→running, running→running (a stale run taken over) and
+    /// running→completed/diverged/failed happen.
     static let version3 = """
         DROP VIEW summary;
         DROP VIEW runs_wide;
@@ -94,6 +89,14 @@ extension ResultStore {
             BEGIN SELECT RAISE(ABORT, 'a finished run''s metrics never change'); END;
         """
 
+    // MARK: - Version 1
+
+    /// The first schema: tables, indexes and the `summary` and `runs_wide` views.
+    ///
+    /// Numerical caveats: `metrics.value` is NULL unless `kind` is `finite`, so NaN and ±∞
+    /// round-trip through `kind` and never poison an aggregate. `curves` holds plain REALs:
+    /// ±∞ are stored as such, NaN becomes NULL. The views need `sqrt`, which Debian's SQLite
+    /// (and `Database`, registering it where missing) provides.
     static let version1 = [version1Tables, summaryView, runsWideView].joined(separator: "\n")
 
     static let version1Tables = """
