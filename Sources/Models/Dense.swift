@@ -25,16 +25,22 @@ public struct Dense {
 
     /// `x·W + b`.
     public func callAsFunction(_ tape: Tape, _ x: Var) -> Var {
-        let y = tape.matmul(x, tape.param(weight))
-        return bias.map { tape.addRowVector(y, tape.param($0)) } ?? y
+        callAsFunction(tape, x, activation: .identity)
+    }
+
+    /// `φ(x·W + b)` as one fused tape node (product, then bias and activation in one pass).
+    public func callAsFunction(_ tape: Tape, _ x: Var, activation: Nonlinearity) -> Var {
+        tape.dense(x, tape.param(weight), bias: bias.map { tape.param($0) }, activation: activation)
     }
 }
 
-/// Applies the activation.
-func activate(_ tape: Tape, _ x: Var, _ activation: Activation) -> Var {
-    switch activation {
-    case .relu: return tape.relu(x)
-    case .tanh: return tape.tanh(x)
+extension Activation {
+    /// The tape's fused-op nonlinearity.
+    var nonlinearity: Nonlinearity {
+        switch self {
+        case .relu: return .relu
+        case .tanh: return .tanh
+        }
     }
 }
 
@@ -67,8 +73,8 @@ public struct MLP {
     public func callAsFunction(_ tape: Tape, _ x: Var) -> Var {
         var h = x
         for (i, layer) in layers.enumerated() {
-            h = layer(tape, h)
-            if i < layers.count - 1 || activateLast { h = activate(tape, h, activation) }
+            let last = i == layers.count - 1 && !activateLast
+            h = layer(tape, h, activation: last ? .identity : activation.nonlinearity)
         }
         return h
     }

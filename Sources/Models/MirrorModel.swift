@@ -4,10 +4,13 @@ import TensorCore
 ///
 ///     h₁ = φ(W a + V b + c),   h₂ = φ(V a + W b + c),   s = head(merge(h₁, h₂))
 ///
-/// `W` and `V` are stored side by side as one `n × 2w` parameter so each side needs one matrix
-/// product: `A·[W V]` and `B·[W V]`. Swapping the inputs swaps `h₁` and `h₂` exactly: `h₁`
-/// is formed as `(A·W) + (B·V)` and `h₂` as `(A·V) + (B·W)`, and IEEE addition commutes. The merge
-/// (`sum`, `mean`, `max`) is order-free, so `s(a, b) == s(b, a)` bit for bit.
+/// `W` and `V` are stored side by side as one `n × 2w` parameter. The layer is one fused tape
+/// node (`Tape.mirrorTwin`) that needs half the multiply-adds of `A·[W V]` and `B·[W V]`: with
+/// `S = (W + V)/2`, `D = (W − V)/2`, `P = (A + B)·S`, `Q = (A − B)·D` and `r = P + c`, it is
+/// `h₁ = φ(r + Q)` and `h₂ = φ(r − Q)`. Swapping the inputs leaves `A + B` unchanged and negates
+/// `A − B` exactly, hence `Q`; so `h₁` and `h₂` trade places exactly (see `Tape.mirrorTwin` for
+/// the signed zeros). The merge (`sum`, `mean`, `max`) is order-free, so `s(a, b) == s(b, a)`
+/// bit for bit.
 public final class MirrorModel: PairModel {
     public let spec: ModelSpec
     public let inputDim: Int
@@ -32,20 +35,14 @@ public final class MirrorModel: PairModel {
     public var parameters: [Parameter] { [twin, bias] + head.parameters }
 
     public func forward(_ tape: Tape, _ a: Var, _ b: Var) -> Var {
-        let w = spec.width
-        let wv = tape.param(twin)
-        let pa = tape.matmul(a, wv), pb = tape.matmul(b, wv)
-        let aW = tape.sliceCols(pa, start: 0, count: w), aV = tape.sliceCols(pa, start: w, count: w)
-        let bW = tape.sliceCols(pb, start: 0, count: w), bV = tape.sliceCols(pb, start: w, count: w)
-        let c = tape.param(bias)
-        let h1 = activate(tape, tape.addRowVector(tape.add(aW, bV), c), spec.activation)
-        let h2 = activate(tape, tape.addRowVector(tape.add(aV, bW), c), spec.activation)
-        let merged: Var
+        let merge: PairMerge
         switch spec.merge {
-        case .sum: merged = tape.add(h1, h2)
-        case .mean: merged = tape.scale(tape.add(h1, h2), 0.5)
-        case .max: merged = tape.maximum(h1, h2)
+        case .sum: merge = .sum
+        case .mean: merge = .mean
+        case .max: merge = .max
         }
+        let merged = tape.mirrorTwin(a, b, weights: tape.param(twin), bias: tape.param(bias),
+                                     activation: spec.activation.nonlinearity, merge: merge)
         return head(tape, merged)
     }
 }

@@ -14,8 +14,9 @@ import TensorCore
 /// arithmetic, so the ordering changes only rounding, and it makes `s(a, b) == s(b, a)` bit for bit.
 ///
 /// Low rank `r > 0`: `W_k = Σ_{j<r} u_kj v_kjᵀ`, so
-/// `h_k = ½ Σ_j [(u·a)(v·b) + (v·a)(u·b)]` from the products `A·[U V]` and `B·[U V]`; the two
-/// terms trade places when `a` and `b` do, and their sum commutes exactly.
+/// `h_k = ½ Σ_j [(u·a)(v·b) + (v·a)(u·b)]` from the products `A·[U V]` and `B·[U V]` (one fused
+/// node, `Tape.pairedProducts`); the two terms trade places when `a` and `b` do, and their sum
+/// commutes exactly.
 /// `2·n·r·width` weights instead of `n²·width`.
 public final class OuterModel: PairModel {
     public let spec: ModelSpec
@@ -53,16 +54,13 @@ public final class OuterModel: PairModel {
             let left = tape.orderedPair(a, b, first: true), right = tape.orderedPair(a, b, first: false)
             return tape.groupRowDot(tape.matmul(left, s), right)
         }
-        let hr = spec.width * r
         let uv = tape.param(w)
         let pa = tape.matmul(a, uv), pb = tape.matmul(b, uv)
-        let t1 = tape.mul(tape.sliceCols(pa, start: 0, count: hr), tape.sliceCols(pb, start: hr, count: hr))
-        let t2 = tape.mul(tape.sliceCols(pa, start: hr, count: hr), tape.sliceCols(pb, start: 0, count: hr))
-        return tape.scale(tape.groupSum(tape.add(t1, t2), groupSize: r), 0.5)
+        return tape.pairedProducts(pa, pb, rank: r)
     }
 
     public func forward(_ tape: Tape, _ a: Var, _ b: Var) -> Var {
-        let h = activate(tape, tape.addRowVector(bilinear(tape, a, b), tape.param(bias)), spec.activation)
+        let h = tape.biasActivation(bilinear(tape, a, b), tape.param(bias), activation: spec.activation.nonlinearity)
         return head(tape, h)
     }
 

@@ -20,13 +20,14 @@ public final class PoolingModel: PairModel {
     public var parameters: [Parameter] { mlp.parameters }
 
     public func forward(_ tape: Tape, _ a: Var, _ b: Var) -> Var {
-        let parts = spec.features.map { feature -> Var in
+        let features = spec.features.map { feature -> PairFeature in
             switch feature {
-            case .sum: return tape.add(a, b)
-            case .product: return tape.mul(a, b)
-            case .absdiff: return tape.abs(tape.sub(a, b))
+            case .sum: return .sum
+            case .product: return .product
+            case .absdiff: return .absDiff
             }
         }
-        return mlp(tape, parts.count == 1 ? parts[0] : tape.concatCols(parts))
+        // One fused node writes [a+b | a⊙b | |a−b|] side by side (no separate concat).
+        return mlp(tape, tape.pairFeatures(a, b, features))
     }
 }

@@ -6,20 +6,41 @@ extension Tape {
     /// Back-propagates from the `1×1` value `loss`: every value that depends on a parameter gets
     /// `∂loss/∂value`, and each parameter's `grad` is *increased* by its gradient (call
     /// `zeroGrad` on the optimiser between steps).
+    ///
+    /// Intermediate gradients are not zeroed first: the first contribution to a node overwrites
+    /// its buffer and later ones add (`written`), and a node that receives none is skipped.
     public func backward(_ loss: Var) {
         precondition(recordsGradients, "backward: this tape does not record gradients")
         let root = nodes[loss.id]
         precondition(root.rows == 1 && root.cols == 1, "backward: loss is \(root.rows)x\(root.cols), expected 1x1")
         guard root.needsGrad else { return }
-        for i in 0...loss.id where nodes[i].needsGrad && nodes[i].op != .parameter {
-            nodes[i].grad!.update(repeating: 0, count: nodes[i].rows * nodes[i].cols)
-        }
-        nodes[loss.id].grad![0] += 1
+        written.removeAll(keepingCapacity: true)
+        written.append(contentsOf: repeatElement(false, count: count))
+        if root.op == .parameter { root.grad![0] += 1 } else { root.grad![0] = 1; written[loss.id] = true }
         var i = loss.id
         while i >= 0 {
-            if nodes[i].needsGrad && nodes[i].op != .parameter && nodes[i].op != .constant { pullback(i) }
+            if nodes[i].needsGrad && written[i] && nodes[i].op != .parameter && nodes[i].op != .constant { pullback(i) }
             i -= 1
         }
+    }
+
+    /// Where a contribution to node `j`'s gradient goes, and whether to add it (`false`: the first
+    /// contribution of this pass, which overwrites). Nil when `j` needs no gradient.
+    @inline(__always) func target(_ j: Int) -> (UnsafeMutablePointer<Float>, Bool)? {
+        guard j >= 0, nodes[j].needsGrad, let g = nodes[j].grad else { return nil }
+        if nodes[j].op == .parameter || written[j] { return (g, true) }
+        written[j] = true
+        return (g, false)
+    }
+
+    /// As `target`, for a contribution that covers only part of the buffer: the first one zeroes it.
+    @inline(__always) func partialTarget(_ j: Int) -> UnsafeMutablePointer<Float>? {
+        guard j >= 0, nodes[j].needsGrad, let g = nodes[j].grad else { return nil }
+        if nodes[j].op != .parameter && !written[j] {
+            g.update(repeating: 0, count: nodes[j].rows * nodes[j].cols)
+            written[j] = true
+        }
+        return g
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
@@ -29,49 +50,55 @@ extension Tape {
         let count = nd.rows * nd.cols
         let A: Node? = nd.a >= 0 ? nodes[nd.a] : nil
         let B: Node? = nd.b >= 0 ? nodes[nd.b] : nil
-        let ga = A?.grad, gb = B?.grad
         switch nd.op {
         case .constant, .parameter:
             break
+        case .dense: pullbackDense(id)
+        case .mirrorTwin: pullbackMirrorTwin(id)
+        case .pairFeatures: pullbackPairFeatures(id)
+        case .pairedProducts: pullbackPairedProducts(id)
         case .matmul:
             let a = A!, b = B!
             let tA = nd.i0 == 1, tB = nd.i1 == 1
             let m = nd.rows, n = nd.cols
             let k = tA ? a.rows : a.cols
-            if let ga {
+            if let (ga, acc) = target(nd.a) {
+                let beta: Float = acc ? 1 : 0
                 if !tA {
                     // dA (m×k) += dC · op(B)ᵀ
-                    MatrixProduct.gemm(transA: false, transB: !tB, m: m, n: k, k: n, alpha: 1,
-                                       a: g, lda: n, b: b.value, ldb: b.cols, beta: 1, c: ga, ldc: a.cols)
+                    productGemm(transA: false, transB: !tB, m: m, n: k, k: n, alpha: 1,
+                                a: g, lda: n, b: b.value, ldb: b.cols, beta: beta, c: ga, ldc: a.cols)
                 } else {
                     // A stored k×m: dA += op(B) · dCᵀ
-                    MatrixProduct.gemm(transA: tB, transB: true, m: k, n: m, k: n, alpha: 1,
-                                       a: b.value, lda: b.cols, b: g, ldb: n, beta: 1, c: ga, ldc: a.cols)
+                    productGemm(transA: tB, transB: true, m: k, n: m, k: n, alpha: 1,
+                                a: b.value, lda: b.cols, b: g, ldb: n, beta: beta, c: ga, ldc: a.cols)
                 }
             }
-            if let gb {
+            if let (gb, acc) = target(nd.b) {
+                let beta: Float = acc ? 1 : 0
                 if !tB {
                     // dB (k×n) += op(A)ᵀ · dC
-                    MatrixProduct.gemm(transA: !tA, transB: false, m: k, n: n, k: m, alpha: 1,
-                                       a: a.value, lda: a.cols, b: g, ldb: n, beta: 1, c: gb, ldc: b.cols)
+                    productGemm(transA: !tA, transB: false, m: k, n: n, k: m, alpha: 1,
+                                a: a.value, lda: a.cols, b: g, ldb: n, beta: beta, c: gb, ldc: b.cols)
                 } else {
                     // B stored n×k: dB += dCᵀ · op(A)
-                    MatrixProduct.gemm(transA: true, transB: tA, m: n, n: k, k: m, alpha: 1,
-                                       a: g, lda: n, b: a.value, ldb: a.cols, beta: 1, c: gb, ldc: b.cols)
+                    productGemm(transA: true, transB: tA, m: n, n: k, k: m, alpha: 1,
+                                a: g, lda: n, b: a.value, ldb: a.cols, beta: beta, c: gb, ldc: b.cols)
                 }
             }
         case .add:
-            if let ga { for i in 0..<count { ga[i] += g[i] } }
-            if let gb { for i in 0..<count { gb[i] += g[i] } }
+            if let (ga, acc) = target(nd.a) { addInto(ga, g, count, accumulate: acc) }
+            if let (gb, acc) = target(nd.b) { addInto(gb, g, count, accumulate: acc) }
         case .sub:
-            if let ga { for i in 0..<count { ga[i] += g[i] } }
-            if let gb { for i in 0..<count { gb[i] -= g[i] } }
+            if let (ga, acc) = target(nd.a) { addInto(ga, g, count, accumulate: acc) }
+            if let (gb, acc) = target(nd.b) { addScaledInto(gb, g, -1, count, accumulate: acc) }
         case .mul:
             let x = A!.value, y = B!.value
-            if let ga { for i in 0..<count { ga[i] += g[i] * y[i] } }
-            if let gb { for i in 0..<count { gb[i] += g[i] * x[i] } }
+            if let (ga, acc) = target(nd.a) { addProductInto(ga, g, y, count, accumulate: acc) }
+            if let (gb, acc) = target(nd.b) { addProductInto(gb, g, x, count, accumulate: acc) }
         case .maximum:
             let x = A!.value, y = B!.value
+            let ga = partialTarget(nd.a), gb = partialTarget(nd.b)
             for i in 0..<count {
                 if x[i] > y[i] { ga?[i] += g[i] }
                 else if y[i] > x[i] { gb?[i] += g[i] }
@@ -79,153 +106,204 @@ extension Tape {
             }
         case .addRowVector:
             let n = nd.cols
-            if let ga { for i in 0..<count { ga[i] += g[i] } }
-            if let gb { for r in 0..<nd.rows { for c in 0..<n { gb[c] += g[r * n + c] } } }
+            if let (ga, acc) = target(nd.a) { addInto(ga, g, count, accumulate: acc) }
+            if let gb = partialTarget(nd.b) {
+                for r in 0..<nd.rows { addInto(gb, g + r * n, n, accumulate: true) }
+            }
         case .scale:
-            if let ga { for i in 0..<count { ga[i] += nd.s * g[i] } }
+            if let (ga, acc) = target(nd.a) { addScaledInto(ga, g, nd.s, count, accumulate: acc) }
         case .mulScalar:
             let x = A!.value, k = B!.value[0]
-            if let ga { for i in 0..<count { ga[i] += g[i] * k } }
-            if let gb {
+            if let (ga, acc) = target(nd.a) { addScaledInto(ga, g, k, count, accumulate: acc) }
+            if let gb = partialTarget(nd.b) {
                 var s: Float = 0
                 for i in 0..<count { s += g[i] * x[i] }
                 gb[0] += s
             }
         case .abs:
             let x = A!.value
-            if let ga { for i in 0..<count { ga[i] += x[i] > 0 ? g[i] : (x[i] < 0 ? -g[i] : 0) } }
+            if let (ga, acc) = target(nd.a) {
+                for i in 0..<count { let v = x[i] > 0 ? g[i] : (x[i] < 0 ? -g[i] : 0); ga[i] = acc ? ga[i] + v : v }
+            }
         case .relu:
             let x = A!.value
-            if let ga { for i in 0..<count where x[i] > 0 { ga[i] += g[i] } }
+            if let (ga, acc) = target(nd.a) {
+                for i in 0..<count { let v = x[i] > 0 ? g[i] : 0; ga[i] = acc ? ga[i] + v : v }
+            }
         case .tanh:
             let y = nd.value
-            if let ga { for i in 0..<count { ga[i] += g[i] * (1 - y[i] * y[i]) } }
+            if let (ga, acc) = target(nd.a) {
+                for i in 0..<count { let v = g[i] * (1 - y[i] * y[i]); ga[i] = acc ? ga[i] + v : v }
+            }
         case .sigmoid:
             let y = nd.value
-            if let ga { for i in 0..<count { ga[i] += g[i] * y[i] * (1 - y[i]) } }
+            if let (ga, acc) = target(nd.a) {
+                for i in 0..<count { let v = g[i] * y[i] * (1 - y[i]); ga[i] = acc ? ga[i] + v : v }
+            }
         case .logSigmoid:
             // d/dx log σ(x) = σ(−x)
             let x = A!.value
-            if let ga { for i in 0..<count { ga[i] += g[i] * stableSigmoid(-x[i]) } }
+            if let (ga, acc) = target(nd.a) {
+                for i in 0..<count { let v = g[i] * stableSigmoid(-x[i]); ga[i] = acc ? ga[i] + v : v }
+            }
         case .exp:
             let y = nd.value
-            if let ga { for i in 0..<count { ga[i] += g[i] * y[i] } }
+            if let (ga, acc) = target(nd.a) { addProductInto(ga, g, y, count, accumulate: acc) }
         case .sqrt:
             let y = nd.value
-            if let ga { for i in 0..<count { ga[i] += g[i] * 0.5 / y[i] } }
+            if let (ga, acc) = target(nd.a) {
+                for i in 0..<count { let v = g[i] * 0.5 / y[i]; ga[i] = acc ? ga[i] + v : v }
+            }
         case .concatCols:
             var c0 = 0
             for t in 0..<nd.i1 {
-                let part = nodes[extra[nd.i0 + t]]
-                if let gp = part.grad, part.needsGrad {
-                    for r in 0..<nd.rows {
-                        let src = g + r * nd.cols + c0, dst = gp + r * part.cols
-                        for c in 0..<part.cols { dst[c] += src[c] }
-                    }
+                let pid = extra[nd.i0 + t], cols = nodes[pid].cols
+                if let (gp, acc) = target(pid) {
+                    for r in 0..<nd.rows { addInto(gp + r * cols, g + r * nd.cols + c0, cols, accumulate: acc) }
                 }
-                c0 += part.cols
+                c0 += cols
             }
         case .sliceCols:
-            if let ga {
+            if let ga = partialTarget(nd.a) {
                 let a = A!
-                for r in 0..<nd.rows {
-                    let dst = ga + r * a.cols + nd.i0, src = g + r * nd.cols
-                    for c in 0..<nd.cols { dst[c] += src[c] }
-                }
+                for r in 0..<nd.rows { addInto(ga + r * a.cols + nd.i0, g + r * nd.cols, nd.cols, accumulate: true) }
             }
         case .rowDot:
             let a = A!, b = B!, n = a.cols
+            let ta = target(nd.a), tb = target(nd.b)
             for r in 0..<nd.rows {
                 let gr = g[r], o = r * n
-                if let ga { for c in 0..<n { ga[o + c] += gr * b.value[o + c] } }
-                if let gb { for c in 0..<n { gb[o + c] += gr * a.value[o + c] } }
+                if let (ga, acc) = ta { addScaledInto(ga + o, b.value + o, gr, n, accumulate: acc) }
+                if let (gb, acc) = tb { addScaledInto(gb + o, a.value + o, gr, n, accumulate: acc) }
             }
         case .rowSum:
             let n = A!.cols
-            if let ga { for r in 0..<nd.rows { for c in 0..<n { ga[r * n + c] += g[r] } } }
+            if let (ga, acc) = target(nd.a) {
+                for r in 0..<nd.rows { for c in 0..<n { ga[r * n + c] = acc ? ga[r * n + c] + g[r] : g[r] } }
+            }
         case .sqDist:
             let a = A!, b = B!, n = a.cols
+            let ta = target(nd.a), tb = target(nd.b)
             for r in 0..<nd.rows {
                 let o = r * n
                 for c in 0..<n {
                     let d = 2 * g[r] * (a.value[o + c] - b.value[o + c])
-                    ga?[o + c] += d
-                    gb?[o + c] -= d
+                    if let (ga, acc) = ta { ga[o + c] = acc ? ga[o + c] + d : d }
+                    if let (gb, acc) = tb { gb[o + c] = acc ? gb[o + c] - d : -d }
                 }
             }
         case .rowCosine:
             let a = A!, b = B!, n = a.cols
+            let ta = target(nd.a), tb = target(nd.b)
             for r in 0..<nd.rows {
                 let x = a.value + r * n, y = b.value + r * n
                 let nx = dot(x, x, n).squareRoot(), ny = dot(y, y, n).squareRoot()
                 let denom = nx * ny
+                let gr = g[r]
                 guard denom > Tape.cosineEpsilon else {
                     // Below the floor the value is a·b/ε, linear in each side.
-                    if let ga { for c in 0..<n { ga[r * n + c] += g[r] * y[c] / Tape.cosineEpsilon } }
-                    if let gb { for c in 0..<n { gb[r * n + c] += g[r] * x[c] / Tape.cosineEpsilon } }
+                    for c in 0..<n {
+                        if let (ga, acc) = ta { let v = gr * y[c] / Tape.cosineEpsilon; ga[r * n + c] = acc ? ga[r * n + c] + v : v }
+                        if let (gb, acc) = tb { let v = gr * x[c] / Tape.cosineEpsilon; gb[r * n + c] = acc ? gb[r * n + c] + v : v }
+                    }
                     continue
                 }
                 let cosv = nd.value[r]
-                if let ga {
-                    let ix = 1 / (nx * nx)
-                    for c in 0..<n { ga[r * n + c] += g[r] * (y[c] / denom - cosv * x[c] * ix) }
-                }
-                if let gb {
-                    let iy = 1 / (ny * ny)
-                    for c in 0..<n { gb[r * n + c] += g[r] * (x[c] / denom - cosv * y[c] * iy) }
-                }
+                if let (ga, acc) = ta { cosineGrad(ga + r * n, gr, y, x, denom, cosv, 1 / (nx * nx), n, acc) }
+                if let (gb, acc) = tb { cosineGrad(gb + r * n, gr, x, y, denom, cosv, 1 / (ny * ny), n, acc) }
             }
         case .groupSum:
-            if let ga {
+            if let (ga, acc) = target(nd.a) {
                 let size = nd.i0, gcols = nd.cols, acols = A!.cols
                 for r in 0..<nd.rows {
                     for k in 0..<gcols {
                         let v = g[r * gcols + k]
-                        for t in 0..<size { ga[r * acols + k * size + t] += v }
+                        let dst = ga + r * acols + k * size
+                        for t in 0..<size { dst[t] = acc ? dst[t] + v : v }
                     }
                 }
             }
         case .groupRowDot:
             let p = A!, x = B!, n = x.cols, gcols = nd.cols
+            let ta = target(nd.a), tb = target(nd.b)
             for r in 0..<nd.rows {
                 let xr = x.value + r * n, pr = p.value + r * p.cols
                 for k in 0..<gcols {
                     let v = g[r * gcols + k]
-                    if let ga { let dst = ga + r * p.cols + k * n; for i in 0..<n { dst[i] += v * xr[i] } }
-                    if let gb { let dst = gb + r * n; let src = pr + k * n; for i in 0..<n { dst[i] += v * src[i] } }
+                    if let (ga, acc) = ta { addScaledInto(ga + r * p.cols + k * n, xr, v, n, accumulate: acc) }
+                    if let (gb, acc) = tb { addScaledInto(gb + r * n, pr + k * n, v, n, accumulate: acc || k > 0) }
                 }
             }
         case .orderedPair:
             let a = A!, b = B!, n = a.cols
+            let ga = partialTarget(nd.a), gb = partialTarget(nd.b)
             for r in 0..<nd.rows {
                 let takeA = rowPrecedes(a.value + r * n, b.value + r * n, n) == (nd.i0 == 1)
-                if let dst = takeA ? ga : gb {
-                    for c in 0..<n { dst[r * n + c] += g[r * n + c] }
-                }
+                if let dst = takeA ? ga : gb { addInto(dst + r * n, g + r * n, n, accumulate: true) }
             }
         case .symmetrizeBlocks:
-            if let ga {
+            if let (ga, acc) = target(nd.a) {
+                // dW_k = (G_k + G_kᵀ)/2, in 32×32 tiles so the transposed reads stay in cache.
                 let n = nd.rows, ld = nd.cols
                 for k in 0..<(ld / n) {
-                    for i in 0..<n { for j in 0..<n {
-                        let v = 0.5 * g[i * ld + k * n + j]
-                        ga[i * ld + k * n + j] += v
-                        ga[j * ld + k * n + i] += v
-                    } }
+                    forEachTile(n) { i, j in
+                        let v = (g[i * ld + k * n + j] + g[j * ld + k * n + i]) * 0.5
+                        let o = i * ld + k * n + j
+                        ga[o] = acc ? ga[o] + v : v
+                    }
                 }
             }
         case .bceWithLogits:
-            if let ga {
+            if let (ga, acc) = target(nd.a) {
                 let z = A!.value, y = B!.value, m = A!.rows
                 let scale = g[0] / Float(max(m, 1))
-                for r in 0..<m { ga[r] += scale * (stableSigmoid(z[r]) - y[r]) }
+                for r in 0..<m { let v = scale * (stableSigmoid(z[r]) - y[r]); ga[r] = acc ? ga[r] + v : v }
             }
         case .mean:
-            if let ga {
+            if let (ga, acc) = target(nd.a) {
                 let n = A!.rows * A!.cols
                 let v = g[0] / Float(max(n, 1))
-                for i in 0..<n { ga[i] += v }
+                for i in 0..<n { ga[i] = acc ? ga[i] + v : v }
             }
         }
     }
+}
+
+/// Visits every `(i, j)` of an `n×n` index square once, in 32×32 tiles (row-major within a tile).
+@inline(__always) func forEachTile(_ n: Int, _ body: (Int, Int) -> Void) {
+    let t = 32
+    var i0 = 0
+    while i0 < n {
+        var j0 = 0
+        while j0 < n {
+            for i in i0..<Swift.min(i0 + t, n) { for j in j0..<Swift.min(j0 + t, n) { body(i, j) } }
+            j0 += t
+        }
+        i0 += t
+    }
+}
+
+/// `dst (+)= g·(other/denom − cos·self·inverseSquaredNorm)` over `n` lanes: one side's cosine gradient.
+@inline(__always) func cosineGrad(_ dst: UnsafeMutablePointer<Float>, _ g: Float, _ other: UnsafePointer<Float>,
+                                  _ selfSide: UnsafePointer<Float>, _ denom: Float, _ cosv: Float, _ inverseSquaredNorm: Float,
+                                  _ n: Int, _ accumulate: Bool) {
+    let gv = SIMD8<Float>(repeating: g), dv = SIMD8<Float>(repeating: denom)
+    let cv = SIMD8<Float>(repeating: cosv), iv = SIMD8<Float>(repeating: inverseSquaredNorm)
+    var c = 0
+    while c + 8 <= n {
+        let v = gv * (load8(other, c) / dv - cv * load8(selfSide, c) * iv)
+        store8(accumulate ? load8(dst, c) + v : v, dst, c)
+        c += 8
+    }
+    while c < n {
+        let v = g * (other[c] / denom - cosv * selfSide[c] * inverseSquaredNorm)
+        dst[c] = accumulate ? dst[c] + v : v
+        c += 1
+    }
+}
+
+@inline(__always) func cosineGrad(_ dst: UnsafeMutablePointer<Float>, _ g: Float, _ other: UnsafeMutablePointer<Float>,
+                                  _ selfSide: UnsafeMutablePointer<Float>, _ denom: Float, _ cosv: Float, _ inverseSquaredNorm: Float,
+                                  _ n: Int, _ accumulate: Bool) {
+    cosineGrad(dst, g, UnsafePointer(other), UnsafePointer(selfSide), denom, cosv, inverseSquaredNorm, n, accumulate)
 }

@@ -16,7 +16,7 @@ extension Tape {
         let kb = transB ? nb.cols : nb.rows, n = transB ? nb.rows : nb.cols
         precondition(k == kb, "matmul: op(A) is \(m)x\(k), op(B) is \(kb)x\(n)")
         let id = push(.matmul, rows: m, cols: n, a: a.id, b: b.id, i0: transA ? 1 : 0, i1: transB ? 1 : 0)
-        MatrixProduct.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
+        productGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
                            a: na.value, lda: na.cols, b: nb.value, ldb: nb.cols,
                            beta: 0, c: nodes[id].value, ldc: n)
         return Var(id: id)
@@ -263,9 +263,7 @@ extension Tape {
         let id = push(.symmetrizeBlocks, rows: nw.rows, cols: nw.cols, a: w.id)
         let out = nodes[id].value, x = nw.value, ld = nw.cols
         for k in 0..<(nw.cols / n) {
-            for i in 0..<n { for j in 0..<n {
-                out[i * ld + k * n + j] = (x[i * ld + k * n + j] + x[j * ld + k * n + i]) * 0.5
-            } }
+            forEachTile(n) { i, j in out[i * ld + k * n + j] = (x[i * ld + k * n + j] + x[j * ld + k * n + i]) * 0.5 }
         }
         return Var(id: id)
     }

@@ -22,6 +22,7 @@ public final class Tape {
         case rowDot, rowSum, sqDist, rowCosine, maximum, groupSum, groupRowDot
         case orderedPair, symmetrizeBlocks
         case bceWithLogits, mean
+        case dense, mirrorTwin, pairFeatures, pairedProducts
     }
 
     struct Node {
@@ -46,8 +47,21 @@ public final class Tape {
     var gradSlots: [UnsafeMutablePointer<Float>] = []
     var gradCaps: [Int] = []
 
+    /// Whether a node's gradient buffer holds a contribution of the current `backward` pass. The
+    /// first contribution overwrites the buffer and later ones add to it, so gradients need no
+    /// zeroing pass; a node never written has gradient zero and its pullback is skipped.
+    var written: [Bool] = []
+
+    // Scratch buffers for fused pullbacks, pooled by index (contents do not outlive one pullback).
+    var scratchSlots: [UnsafeMutablePointer<Float>] = []
+    var scratchCaps: [Int] = []
+
     /// How many buffers the tape has allocated in its lifetime (tests check it stops growing).
     public private(set) var bufferAllocations = 0
+
+    /// Floating-point operations (`2·m·n·k` per product) of every matrix product this tape has
+    /// issued, forward and backward, in its lifetime: the work a benchmark reports.
+    public internal(set) var productFlops = 0
 
     /// Whether operations record what `backward` needs; `false` for evaluation-only passes.
     public var recordsGradients: Bool
@@ -61,6 +75,7 @@ public final class Tape {
     deinit {
         for p in valueSlots { p.deallocate() }
         for p in gradSlots { p.deallocate() }
+        for p in scratchSlots { p.deallocate() }
     }
 
     /// Forgets all recorded nodes, keeping buffers for reuse.
@@ -68,6 +83,21 @@ public final class Tape {
         count = 0
         nodes.removeAll(keepingCapacity: true)
         extra.removeAll(keepingCapacity: true)
+        written.removeAll(keepingCapacity: true)
+    }
+
+    /// Pooled scratch buffer `index` with room for `n` floats.
+    func scratch(_ index: Int, _ n: Int) -> UnsafeMutablePointer<Float> {
+        let need = max(n, 1)
+        while scratchSlots.count <= index {
+            scratchSlots.append(.allocate(capacity: 1)); scratchCaps.append(1)
+        }
+        if scratchCaps[index] < need {
+            scratchSlots[index].deallocate()
+            scratchSlots[index] = .allocate(capacity: need); scratchCaps[index] = need
+            bufferAllocations += 1
+        }
+        return scratchSlots[index]
     }
 
     // MARK: - Node creation
@@ -97,10 +127,11 @@ public final class Tape {
     }
 
     /// Appends a node with a fresh (pooled) output buffer; gradient need follows the inputs.
+    /// `auxiliary` floats after the value are the op's own storage for its pullback.
     func push(_ op: Op, rows: Int, cols: Int, a: Int = -1, b: Int = -1, c: Int = -1,
-              s: Float = 0, i0: Int = 0, i1: Int = 0) -> Int {
+              s: Float = 0, i0: Int = 0, i1: Int = 0, auxiliary: Int = 0) -> Int {
         let slot = count
-        let value = valueBuffer(slot, rows * cols)
+        let value = valueBuffer(slot, rows * cols + auxiliary)
         var needs = false
         if recordsGradients {
             if a >= 0 { needs = needs || nodes[a].needsGrad }
@@ -172,7 +203,22 @@ public final class Tape {
     /// A copy of the gradient of a recorded value after `backward` (zeros if it needs none).
     public func gradient(_ v: Var) -> Matrix {
         let n = nodes[v.id]
-        guard let g = n.grad else { return Matrix(rows: n.rows, cols: n.cols) }
+        guard let g = n.grad, n.op == .parameter || (v.id < written.count && written[v.id]) else {
+            return Matrix(rows: n.rows, cols: n.cols)
+        }
         return Matrix(rows: n.rows, cols: n.cols, data: Array(UnsafeBufferPointer(start: g, count: n.rows * n.cols)))
+    }
+}
+
+extension Tape {
+    /// Every product the tape issues goes through here, so `productFlops` counts it.
+    @inline(__always)
+    func productGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+                     alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                     b: UnsafePointer<Float>, ldb: Int,
+                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        productFlops += 2 * m * n * k
+        MatrixProduct.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                           a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 }
