@@ -37,7 +37,7 @@ public enum DelimitedFormat {
             try text.forEachLine { line, fields in
                 if !sawFirstLine {
                     sawFirstLine = true
-                    if fields.allSatisfy({ Float($0) == nil }) { return }  // header
+                    if fields.allSatisfy({ parseFloat($0) == nil }) { return }  // header
                 }
                 if cols < 0 {
                     cols = fields.count
@@ -48,11 +48,11 @@ public enum DelimitedFormat {
                                     "expected \(cols) fields (as on line \(firstDataLine)), got \(fields.count)")
                 }
                 for (c, field) in fields.enumerated() {
-                    guard let v = Float(field) else {
+                    guard let v = parseFloat(field) else {
                         throw DataError(file: src.source, line: line, "column \(c): expected a number, got \(quoted(field))")
                     }
                     guard v.isFinite else {
-                        throw DataError(file: src.source, line: line, "non-finite value \(field) at row \(rows), column \(c)")
+                        throw DataError(file: src.source, line: line, "non-finite value \(excerpt(field)) at row \(rows), column \(c)")
                     }
                     values.append(v)
                 }

@@ -90,8 +90,39 @@ struct DelimitedText {
     }
 }
 
-/// Quotes a field for error messages: `"abc"`, cut to 40 characters.
+/// Quotes a field for error messages: `"abc"`, cut to 40 characters, control characters
+/// escaped (see `printable`) so the message stays on one line.
 func quoted(_ field: String) -> String {
-    let cut = field.count > 40 ? String(field.prefix(40)) + "…" : field
-    return "\"" + cut + "\""
+    "\"" + excerpt(field) + "\""
+}
+
+/// A field for an error message, unquoted: cut to 40 characters, control characters escaped.
+func excerpt(_ field: String) -> String {
+    printable(field.count > 40 ? String(field.prefix(40)) + "…" : field)
+}
+
+/// `Float(field)`, except that a field containing a NUL byte is not a number: the standard
+/// library's parser stops at the first NUL, so `Float("1\0abc")` is 1.
+func parseFloat(_ field: String) -> Float? {
+    field.utf8.contains(0) ? nil : Float(field)
+}
+
+/// `Double(field)`, refusing a NUL byte as `parseFloat` does.
+func parseDouble(_ field: String) -> Double? {
+    field.utf8.contains(0) ? nil : Double(field)
+}
+
+/// `text` with control characters (C0, DEL, C1 and the Unicode line and paragraph separators)
+/// written as `\u{d}`: text from a file, such as a lone carriage return inside a CSV line,
+/// must not break a one-line error message or drive the terminal.
+func printable(_ text: String) -> String {
+    var out = ""
+    for u in text.unicodeScalars {
+        if u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u == "\u{2028}" || u == "\u{2029}" {
+            out += "\\u{" + String(u.value, radix: 16) + "}"
+        } else {
+            out.unicodeScalars.append(u)
+        }
+    }
+    return out
 }

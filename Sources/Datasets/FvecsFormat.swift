@@ -36,7 +36,7 @@ public enum FvecsFormat {
         }
         let capacity = size / record
         let recordsPerChunk = Swift.max(1, (1 << 20) / record)
-        var scratch = [UInt8](repeating: 0, count: recordsPerChunk * record)
+        var scratch = [UInt8](repeating: 0, count: Swift.min(recordsPerChunk * record, size))  // no 1 MiB for a tiny file
         var rows = 0
         let values = try [Float](unsafeUninitializedCapacity: capacity * dim) { out, initialized in
             var offset = 0

@@ -75,9 +75,9 @@ public enum NpyFormat {
         case "<f4": itemSize = 4
         case "<f8": itemSize = 8
         case let d? where d.hasPrefix(">"):
-            throw fail("big-endian dtype '\(d)' is not supported (expected '<f4' or '<f8'; convert with arr.astype('<f4'))")
+            throw fail("big-endian dtype '\(printable(String(d.prefix(40))))' is not supported (expected '<f4' or '<f8'; convert with arr.astype('<f4'))")
         case let d?:
-            throw fail("unsupported dtype '\(d)' (expected '<f4' or '<f8')")
+            throw fail("unsupported dtype '\(printable(String(d.prefix(40))))' (expected '<f4' or '<f8')")
         case nil:
             throw fail("unsupported structured dtype (expected '<f4' or '<f8')")
         }
@@ -121,7 +121,7 @@ public enum NpyFormat {
         } else {
             values = try [Float](unsafeUninitializedCapacity: count) { buf, initialized in
                 let chunkElements = 1 << 17
-                var scratch = [UInt8](repeating: 0, count: chunkElements * 8)
+                var scratch = [UInt8](repeating: 0, count: Swift.min(chunkElements, count) * 8)
                 var done = 0
                 while done < count {
                     let m = Swift.min(chunkElements, count - done)

@@ -116,7 +116,7 @@ public enum PairLoader {
     }
 
     private static func label(_ field: String, file: String, line: Int) throws -> Float {
-        switch Double(field) {
+        switch parseDouble(field) {
         case 0?: return 0
         case 1?: return 1
         default: throw DataError(file: file, line: line, "label must be 0 or 1, got \(quoted(field))")

@@ -21,6 +21,8 @@ public enum ModelFile {
     public static let magic = Array("SYMSIMW1".utf8)
     /// The format version this build writes and reads.
     public static let formatVersion: UInt32 = 1
+    /// The largest embedding dimension a model file may declare (2^24).
+    public static let maxInputDim = 1 << 24
 
     struct Header: Codable {
         struct Entry: Codable { var name: String; var rows: Int; var cols: Int }
@@ -90,7 +92,7 @@ public enum ModelFile {
         var expected = 16 + headerLength + 4
         for e in header.parameters {
             guard e.rows >= 0, e.cols >= 0, e.rows < 1 << 28, e.cols < 1 << 28, e.rows * e.cols < 1 << 30 else {
-                throw fail("corrupt header (parameter \(e.name) has shape \(e.rows)x\(e.cols))")
+                throw fail("corrupt header (parameter \(printable(e.name)) has shape \(e.rows)x\(e.cols))")
             }
             expected += 4 * e.rows * e.cols
         }
@@ -102,6 +104,23 @@ public enum ModelFile {
         let stored = readLE(bytes, expected - 4)
         guard stored == crc32(Data(bytes[0..<(expected - 4)])) else {
             throw fail("checksum mismatch: the file is corrupt")
+        }
+        // `dot` and `cosine` store no weights that depend on n, so n needs a bound of its own:
+        // whoever scores with the model allocates inputs of that width.
+        guard header.inputDim <= maxInputDim else {
+            throw fail("corrupt header (input_dim \(header.inputDim) is implausibly large, limit \(maxInputDim))")
+        }
+        // Building the model allocates whatever the header describes, and a corrupt header can
+        // describe terabytes (or overflow the factory's size arithmetic). The stored values are
+        // counted above and bounded by the file size; a spec that needs more weights than that
+        // cannot match them, so it is refused before anything is allocated.
+        let storedValues = (expected - 16 - headerLength - 4) / 4
+        if header.inputDim > 0, (try? header.spec.validate()) != nil {
+            let needed = minimumWeights(header.spec.normalized(), inputDim: header.inputDim)
+            guard needed <= storedValues else {
+                throw fail("corrupt header (\(header.spec.architecture.rawValue) with input_dim \(header.inputDim) needs at least "
+                           + "\(needed == .max ? "2^63 − 1" : String(needed)) weights, the file stores \(storedValues))")
+            }
         }
         let model: PairModel
         do {
@@ -116,7 +135,7 @@ public enum ModelFile {
         var offset = 16 + headerLength
         for (p, e) in zip(params, header.parameters) {
             guard p.name == e.name, p.rows == e.rows, p.cols == e.cols else {
-                throw fail("parameter \(e.name) \(e.rows)x\(e.cols) does not match the architecture's \(p.name) \(p.rows)x\(p.cols)")
+                throw fail("parameter \(printable(e.name)) \(e.rows)x\(e.cols) does not match the architecture's \(p.name) \(p.rows)x\(p.cols)")
             }
             for i in 0..<p.count {
                 p.value[i] = Float(bitPattern: readLE(bytes, offset))
@@ -124,6 +143,38 @@ public enum ModelFile {
             }
         }
         return model
+    }
+
+    /// A lower bound on the number of weights `ModelFactory.make(spec, inputDim:)` allocates for a
+    /// valid, normalized spec: the weight matrices of its layer chains (biases and score scales
+    /// left out), saturating at `Int.max` instead of overflowing.
+    static func minimumWeights(_ spec: ModelSpec, inputDim n: Int) -> Int {
+        func mul(_ a: Int, _ b: Int) -> Int { let (p, o) = a.multipliedReportingOverflow(by: b); return o ? .max : p }
+        func add(_ a: Int, _ b: Int) -> Int { let (s, o) = a.addingReportingOverflow(b); return o ? .max : s }
+        func chain(_ sizes: [Int]) -> Int { zip(sizes, sizes.dropFirst()).reduce(0) { add($0, mul($1.0, $1.1)) } }
+        let head = chain([spec.width] + spec.hidden + [1])
+        switch spec.architecture {
+        case .dot, .cosine: return 0
+        case .concat: return chain([mul(2, n)] + spec.hidden + [1])
+        case .outer: return add(spec.rank == 0 ? mul(mul(n, n), spec.width) : mul(mul(mul(2, n), spec.rank), spec.width), head)
+        case .mirror: return add(mul(mul(2, n), spec.width), head)
+        case .sharedq: return chain([n] + spec.tower + [spec.width])
+        case .pooling: return chain([mul(spec.features.count, n)] + spec.hidden + [1])
+        }
+    }
+
+    /// `s` with control characters escaped, cut to 60 characters: header text in a one-line message.
+    static func printable(_ s: String) -> String {
+        var out = ""
+        for (k, u) in s.unicodeScalars.enumerated() {
+            if k == 60 { return out + "…" }
+            if u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u == "\u{2028}" || u == "\u{2029}" {
+                out += "\\u{" + String(u.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 
     static func appendLE(_ data: inout Data, _ x: UInt32) {

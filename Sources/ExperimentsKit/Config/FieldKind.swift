@@ -109,6 +109,10 @@ extension FieldKind {
                     throw ConfigError(path: "\(path).int_uniform", message: "expected [low, high] integers with low ≤ high, got \(arg.canonical)")
                 }
                 _ = try check(.int(lo), path: "\(path).int_uniform[0]")
+                // `draw` picks among hi − lo + 1 values; that count must be an Int.
+                guard !hi.subtractingReportingOverflow(lo).overflow, hi - lo < Int.max else {
+                    throw ConfigError(path: "\(path).int_uniform", message: "expected [low, high] integers with high − low < \(Int.max), got \(arg.canonical)")
+                }
                 return [.intUniform(lo, hi)]
             case "choice":
                 guard let a = arg.arrayValue, !a.isEmpty else {
@@ -117,7 +121,7 @@ extension FieldKind {
                 return [.choice(try a.enumerated().map { try check($1, path: "\(path).choice[\($0)]") })]
             default:
                 let hint = suggestion(for: kind, among: ["uniform", "log_uniform", "int_uniform", "choice"]).map { " (did you mean \"\($0)\"?)" } ?? ""
-                throw ConfigError(path: path, message: "unknown distribution \"\(kind)\"\(hint)")
+                throw ConfigError(path: path, message: "unknown distribution \(JSONValue.quote(kind))\(hint)")
             }
         }
         if case .array(let items) = v {

@@ -12,6 +12,12 @@ struct JSONParser {
         return ConfigError(path: "", message: "invalid JSON at line \(line), column \(col): \(message)")
     }
 
+    /// A byte for a message: `character 'x'` when printable ASCII, else `byte 0xNN` (a control
+    /// character or a piece of a UTF-8 sequence would garble a one-line message).
+    static func describe(byte b: UInt8) -> String {
+        (0x21...0x7E).contains(b) ? "character '\(Character(Unicode.Scalar(b)))'" : "byte 0x" + (b < 0x10 ? "0" : "") + String(b, radix: 16, uppercase: true)
+    }
+
     mutating func skipSpace() {
         while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 10 || bytes[i] == 13 { i += 1 }
     }
@@ -36,7 +42,7 @@ struct JSONParser {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[i])))'")
+        default: throw error("unexpected \(JSONParser.describe(byte: bytes[i]))")
         }
     }
 
@@ -62,9 +68,9 @@ struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
             let key = try parseString()
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after key \(JSONValue.quote(key))") }
             i += 1
-            if out[key] != nil { throw error("duplicate key \"\(key)\"") }
+            if out[key] != nil { throw error("duplicate key \(JSONValue.quote(key))") }
             out[key] = try parseValue()
             skipSpace()
             guard i < bytes.count else { throw error("unexpected end of input in an object") }
@@ -142,7 +148,9 @@ struct JSONParser {
                     }
                     guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))
-                default: throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
+                default:
+                    throw error((0x21...0x7E).contains(e) ? "invalid escape '\\\(Character(Unicode.Scalar(e)))'"
+                                                          : "invalid escape: backslash followed by \(JSONParser.describe(byte: e))")
                 }
                 continue
             }

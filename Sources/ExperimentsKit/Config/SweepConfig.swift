@@ -32,6 +32,11 @@ public struct SweepConfig: Sendable {
     /// The config document as given.
     public var document: JSONValue
 
+    /// The most runs one config may expand to (datasets × configurations × seeds). A larger
+    /// sweep is refused naming the model entry that crosses the limit; split it into several
+    /// configs (or shards) instead. The default sweep has 300 runs.
+    public static let maxRuns = 100_000
+
     static let topKeys = ["name", "database", "jobs", "threads", "seeds", "save_weights", "datasets", "models",
                           "training", "augmentation", "search", "lease_seconds", "max_attempts"]
     static let syntheticKeys = ["items", "dim", "seed", "train_pairs", "val_pairs", "test_pairs", "item_fractions",
@@ -56,8 +61,10 @@ public struct SweepConfig: Sendable {
         }
     }
 
-    /// Validates a config document and expands its runs.
-    public static func parse(_ doc: JSONValue, file: String? = nil, baseDirectory: URL) throws -> SweepConfig {
+    /// Validates a config document and expands its runs (at most `maxRuns`; the fuzz tests pass
+    /// a smaller limit to keep each input fast).
+    public static func parse(_ doc: JSONValue, file: String? = nil, baseDirectory: URL,
+                             maxRuns: Int = SweepConfig.maxRuns) throws -> SweepConfig {
         guard let top = doc.objectValue else {
             throw ConfigError(path: "", message: "expected a JSON object at the top level, got \(kind(of: doc))")
         }
@@ -79,10 +86,11 @@ public struct SweepConfig: Sendable {
             throw ConfigError(path: "datasets", message: "expected a non-empty list of datasets, got \(top["datasets"]?.canonical ?? "nothing")")
         }
         var datasets: [DatasetSpec] = []
+        var datasetNames = Set<String>()
         for (i, d) in datasetList.enumerated() {
             let spec = try parseDataset(d, path: "datasets[\(i)]")
-            if datasets.contains(where: { $0.name == spec.name }) {
-                throw ConfigError(path: "datasets[\(i)].name", message: "duplicate dataset name \"\(spec.name)\"")
+            if !datasetNames.insert(spec.name).inserted {
+                throw ConfigError(path: "datasets[\(i)].name", message: "duplicate dataset name \(JSONValue.quote(spec.name))")
             }
             datasets.append(spec)
         }
@@ -101,9 +109,12 @@ public struct SweepConfig: Sendable {
             throw ConfigError(path: "models", message: "expected a non-empty list of models, got \(top["models"]?.canonical ?? "nothing")")
         }
         var configurations: [(ModelSpec, TrainingSettings, AugmentationSettings)] = []
+        let (runsPerConfiguration, o) = datasets.count.multipliedReportingOverflow(by: seeds.count)
         for (i, m) in modelList.enumerated() {
             configurations += try expandModel(m, index: i, training: globalTraining, augmentation: globalAugmentation,
-                                              samples: samples, searchSeed: searchSeed)
+                                              samples: samples, searchSeed: searchSeed,
+                                              runsPerConfiguration: o ? .max : runsPerConfiguration,
+                                              configurationsBefore: configurations.count, maxRuns: maxRuns)
         }
 
         var runs: [RunConfig] = []
@@ -136,7 +147,7 @@ public struct SweepConfig: Sendable {
 
     static func checkKeys(_ o: [String: JSONValue], allowed: [String], path: String, context: String? = nil) throws {
         for key in o.keys.sorted() where !allowed.contains(key) {
-            let where_ = path.isEmpty ? key : "\(path).\(key)"
+            let where_ = jsonPath(path, key)
             let hint = suggestion(for: key, among: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
             throw ConfigError(path: where_, message: "unknown key\(context.map { " for \($0)" } ?? "")\(hint)")
         }
@@ -164,10 +175,11 @@ public struct SweepConfig: Sendable {
         let list = v.arrayValue ?? [v]
         guard !list.isEmpty else { throw ConfigError(path: "seeds", message: "expected a non-empty list of integers ≥ 0, got []") }
         var seeds: [Int] = []
+        var seen = Set<Int>()
         for (i, s) in list.enumerated() {
             let p = v.arrayValue == nil ? "seeds" : "seeds[\(i)]"
             guard let x = s.intValue, x >= 0 else { throw ConfigError(path: p, message: "expected an integer ≥ 0, got \(s.canonical)") }
-            if seeds.contains(x) { throw ConfigError(path: p, message: "duplicate seed \(x)") }
+            if !seen.insert(x).inserted { throw ConfigError(path: p, message: "duplicate seed \(x)") }
             seeds.append(x)
         }
         return seeds
@@ -245,8 +257,12 @@ public struct SweepConfig: Sendable {
     }
 
     /// One model entry → its concrete (model, training, augmentation) configurations.
+    ///
+    /// Refuses an entry that would take the sweep past `maxRuns` runs (`runsPerConfiguration` is
+    /// datasets × seeds), before expanding it.
     static func expandModel(_ v: JSONValue, index i: Int, training: [String: JSONValue], augmentation: [String: JSONValue],
-                            samples: Int, searchSeed: Int) throws -> [(ModelSpec, TrainingSettings, AugmentationSettings)] {
+                            samples: Int, searchSeed: Int, runsPerConfiguration: Int = 1,
+                            configurationsBefore: Int = 0, maxRuns: Int = SweepConfig.maxRuns) throws -> [(ModelSpec, TrainingSettings, AugmentationSettings)] {
         let path = "models[\(i)]"
         guard let o = v.objectValue else { throw ConfigError(path: path, message: "expected an object, got \(v.canonical)") }
         guard let archValue = o["architecture"] else {
@@ -260,10 +276,10 @@ public struct SweepConfig: Sendable {
         for key in o.keys.sorted() where !(modelKeys + ["architecture", "training", "augmentation"]).contains(key) {
             if modelFieldKinds[key] != nil {
                 let owners = Architecture.allCases.filter { ModelSpec.keys(for: $0).contains(key) }.map(\.rawValue)
-                throw ConfigError(path: "\(path).\(key)", message: "not a hyperparameter of \(archName) (it belongs to \(owners.joined(separator: ", ")))")
+                throw ConfigError(path: jsonPath(path, key), message: "not a hyperparameter of \(archName) (it belongs to \(owners.joined(separator: ", ")))")
             }
             let hint = suggestion(for: key, among: modelKeys + ["architecture", "training", "augmentation"]).map { " (did you mean \"\($0)\"?)" } ?? ""
-            throw ConfigError(path: "\(path).\(key)", message: "unknown key for \(archName)\(hint)")
+            throw ConfigError(path: jsonPath(path, key), message: "unknown key for \(archName)\(hint)")
         }
         let localTraining = try section(o["training"], path: "\(path).training", keys: TrainingSettings.keys)
         let localAugmentation = try section(o["augmentation"], path: "\(path).augmentation", keys: AugmentationSettings.keys)
@@ -284,6 +300,21 @@ public struct SweepConfig: Sendable {
             } else if let x = augmentation[key] {
                 fields.append(("augmentation", key, try AugmentationSettings.kinds[key]!.alternatives(x, path: "augmentation.\(key)")))
             }
+        }
+
+        // Count before expanding: a few short lists, or a large `samples`, can describe more
+        // runs than memory holds.
+        func mul(_ a: Int, _ b: Int) -> Int { let (p, o) = a.multipliedReportingOverflow(by: b); return o ? .max : p }
+        let grid = fields.reduce(1) { mul($0, $1.2.count) }
+        let anyRandom = fields.contains { $0.2.contains { !$0.isFixed } }
+        let count = mul(grid, anyRandom ? samples : 1)
+        let (before, overflow) = configurationsBefore.addingReportingOverflow(count)
+        let runs = overflow ? .max : mul(before, runsPerConfiguration)
+        if runs > maxRuns {
+            let shown = { (n: Int) in n == .max ? "more than 2^63" : String(n) }
+            throw ConfigError(path: path, message: "expands to \(shown(count)) configurations (\(grid == 1 ? "1 grid point" : "\(shown(grid)) grid points")"
+                              + (anyRandom ? " × \(samples) search samples" : "") + "), which takes the sweep to \(shown(runs)) runs "
+                              + "(configurations × datasets × seeds), over the limit of \(maxRuns); split it into several configs")
         }
 
         // Grid: cartesian product of the alternatives; distributions are drawn `samples` times.
