@@ -7,7 +7,6 @@ import Testing
 /// |---|---|---|
 /// | `SYMSIM_FUZZ_ITERATIONS` | 3000 | mutated inputs in total, shared between the targets (`Fuzz/run.sh` uses ≥ 100000) |
 /// | `SYMSIM_FUZZ_SEED` | 24301 | base seed; a seed and an iteration count reproduce every input |
-/// | `SYMSIM_FUZZ_HANG_SECONDS` | 2 | an input slower than this fails the test (a hang detector, not a speed test) |
 /// | `SYMSIM_FUZZ_CRASH_DIR` | unset | if set, each input is written to `DIR/<target>.current` before it runs, so a crash leaves the input behind |
 ///
 /// Inputs that violate a contract are written to `$TMPDIR/symsim-fuzz-failures/`.
@@ -15,7 +14,6 @@ enum FuzzBudget {
     static let environment = ProcessInfo.processInfo.environment
     static let total = environment["SYMSIM_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 3000
     static let seed = environment["SYMSIM_FUZZ_SEED"].flatMap { UInt64($0) } ?? 24301
-    static let hangSeconds = environment["SYMSIM_FUZZ_HANG_SECONDS"].flatMap { Double($0) } ?? 2
     static let crashDirectory = environment["SYMSIM_FUZZ_CRASH_DIR"]
 
     /// This target's share of the total (at least 50, so every target runs in CI).
@@ -60,9 +58,8 @@ struct FuzzRun {
             violations += 1
             if violations <= 5 { Issue.record("\(target): \(what)\n  input saved as \(save(input, "violation"))") }
         }
-        if time > .seconds(FuzzBudget.hangSeconds) {
-            Issue.record("\(target): one input took \(time) (limit \(FuzzBudget.hangSeconds) s); saved as \(save(input, "slow"))")
-        }
+        // Slow inputs are reported in the summary line, never asserted on (wall time is noise on a
+        // shared machine); hangs are caught by libFuzzer's -timeout in Fuzz/run.sh.
     }
 
     func save(_ input: [UInt8], _ kind: String) -> String {

@@ -162,11 +162,11 @@ struct DatabaseTests {
         let holder = try Database(path: scratch.path)
         let waiter = try Database(path: scratch.path, busyTimeout: 0.2)
         try holder.execute("BEGIN IMMEDIATE")
-        let started = Date()
+        // The wait itself is wall time, which tests do not measure; the configured timeout is
+        // checked through PRAGMA busy_timeout above.
         let error = #expect(throws: DatabaseError.self) { try waiter.transaction {} }
         #expect(error?.resultCode == 5)
         #expect(error?.sql == "BEGIN IMMEDIATE")
-        #expect(Date().timeIntervalSince(started) >= 0.15)
         try holder.execute("COMMIT")
         try waiter.transaction {}
     }
