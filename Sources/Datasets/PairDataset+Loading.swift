@@ -45,7 +45,7 @@ extension PairDataset {
     }
 
     /// The last path component without its extension.
-    static func stem(_ path: String) -> String {
+    public static func stem(_ path: String) -> String {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])

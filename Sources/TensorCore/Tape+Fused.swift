@@ -331,8 +331,7 @@ extension Tape {
     /// Each feature is exactly symmetric in `(a, b)`.
     public func pairFeatures(_ a: Var, _ b: Var, _ features: [PairFeature]) -> Var {
         let na = node(a), nb = node(b)
-        precondition(na.rows == nb.rows && na.cols == nb.cols,
-                     "pairFeatures: shapes \(na.rows)x\(na.cols) and \(nb.rows)x\(nb.cols) differ")
+        requireSameShape(na, nb, "pairFeatures")
         precondition(!features.isEmpty && features.count <= 8, "pairFeatures: \(features.count) features, expected 1...8")
         var code = 0
         for f in features.reversed() { code = code << 2 | Int(f.rawValue) }

@@ -9,6 +9,12 @@ import Foundation
 extension Tape {
     @inline(__always) func node(_ v: Var) -> Node { nodes[v.id] }
 
+    /// Traps unless two inputs have the same shape (a caller bug), naming the op and the shapes.
+    @inline(__always) func requireSameShape(_ na: Node, _ nb: Node, _ op: String) {
+        precondition(na.rows == nb.rows && na.cols == nb.cols,
+                     "\(op): shapes \(na.rows)x\(na.cols) and \(nb.rows)x\(nb.cols) differ")
+    }
+
     /// `op(A) · op(B)`; `transA`/`transB` use the transpose of the stored matrix.
     public func matmul(_ a: Var, _ b: Var, transA: Bool = false, transB: Bool = false) -> Var {
         let na = node(a), nb = node(b)
@@ -25,8 +31,7 @@ extension Tape {
     private func elementwise(_ op: Op, _ a: Var, _ b: Var, _ name: String,
                              _ f: (Float, Float) -> Float) -> Var {
         let na = node(a), nb = node(b)
-        precondition(na.rows == nb.rows && na.cols == nb.cols,
-                     "\(name): shapes \(na.rows)x\(na.cols) and \(nb.rows)x\(nb.cols) differ")
+        requireSameShape(na, nb, name)
         let id = push(op, rows: na.rows, cols: na.cols, a: a.id, b: b.id)
         let out = nodes[id].value, x = na.value, y = nb.value
         for i in 0..<(na.rows * na.cols) { out[i] = f(x[i], y[i]) }
@@ -141,8 +146,7 @@ extension Tape {
     /// in `a` and `b` (each product commutes, the sum runs in the same order).
     public func rowDot(_ a: Var, _ b: Var) -> Var {
         let na = node(a), nb = node(b)
-        precondition(na.rows == nb.rows && na.cols == nb.cols,
-                     "rowDot: shapes \(na.rows)x\(na.cols) and \(nb.rows)x\(nb.cols) differ")
+        requireSameShape(na, nb, "rowDot")
         let id = push(.rowDot, rows: na.rows, cols: 1, a: a.id, b: b.id)
         let out = nodes[id].value, n = na.cols
         for r in 0..<na.rows { out[r] = dot(na.value + r * n, nb.value + r * n, n) }
@@ -167,8 +171,7 @@ extension Tape {
     /// Exactly symmetric: `(x − y)² == (y − x)²` in IEEE arithmetic.
     public func sqDist(_ a: Var, _ b: Var) -> Var {
         let na = node(a), nb = node(b)
-        precondition(na.rows == nb.rows && na.cols == nb.cols,
-                     "sqDist: shapes \(na.rows)x\(na.cols) and \(nb.rows)x\(nb.cols) differ")
+        requireSameShape(na, nb, "sqDist")
         let id = push(.sqDist, rows: na.rows, cols: 1, a: a.id, b: b.id)
         let out = nodes[id].value, n = na.cols
         for r in 0..<na.rows {
@@ -187,8 +190,7 @@ extension Tape {
     /// Exactly symmetric in `a` and `b`.
     public func rowCosine(_ a: Var, _ b: Var) -> Var {
         let na = node(a), nb = node(b)
-        precondition(na.rows == nb.rows && na.cols == nb.cols,
-                     "rowCosine: shapes \(na.rows)x\(na.cols) and \(nb.rows)x\(nb.cols) differ")
+        requireSameShape(na, nb, "rowCosine")
         let id = push(.rowCosine, rows: na.rows, cols: 1, a: a.id, b: b.id)
         let out = nodes[id].value, n = na.cols
         for r in 0..<na.rows {
@@ -244,8 +246,7 @@ extension Tape {
     /// symmetric matrix) nothing is lost, since only rounding depended on the order.
     public func orderedPair(_ a: Var, _ b: Var, first: Bool) -> Var {
         let na = node(a), nb = node(b)
-        precondition(na.rows == nb.rows && na.cols == nb.cols,
-                     "orderedPair: shapes \(na.rows)x\(na.cols) and \(nb.rows)x\(nb.cols) differ")
+        requireSameShape(na, nb, "orderedPair")
         let id = push(.orderedPair, rows: na.rows, cols: na.cols, a: a.id, b: b.id, i0: first ? 1 : 0)
         let out = nodes[id].value, n = na.cols
         for r in 0..<na.rows {

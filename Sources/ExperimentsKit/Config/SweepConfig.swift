@@ -219,7 +219,7 @@ public struct SweepConfig: Sendable {
         guard let embeddings = try string(o["embeddings"], path: "\(path).embeddings") else {
             throw ConfigError(path: path, message: "expected \"synthetic\" or \"embeddings\"")
         }
-        var spec = DatasetSpec(name: try string(o["name"], path: "\(path).name") ?? PairDatasetStem(embeddings), embeddings: embeddings)
+        var spec = DatasetSpec(name: try string(o["name"], path: "\(path).name") ?? PairDataset.stem(embeddings), embeddings: embeddings)
         if o["pairs"] != nil {
             spec.pairs = try string(o["pairs"], path: "\(path).pairs")
             spec.splitBy = try string(o["split_by"], path: "\(path).split_by") ?? "item"
@@ -362,11 +362,4 @@ public struct SweepConfig: Sendable {
             throw ConfigError(path: path, message: decodingMessage(error))
         }
     }
-}
-
-/// The file name without directory and extension.
-func PairDatasetStem(_ path: String) -> String {
-    let name = path.split(separator: "/").last.map(String.init) ?? path
-    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
-    return String(name[..<dot])
 }

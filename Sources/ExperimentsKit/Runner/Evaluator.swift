@@ -22,12 +22,21 @@ public enum Evaluator {
         return model.score(a, b).map(Double.init)
     }
 
-    /// Validation AUC and log loss, for early stopping.
-    public static func validation(model: PairModel, data: PairDataset) -> (auc: Double?, logLoss: Double) {
-        let v = data.val
-        let s = logits(model, data, v.i, v.j)
-        let y = v.label.map { $0 > 0.5 }
-        return (Metrics.rocAUC(scores: s, labels: y), Metrics.logLoss(logits: s, labels: y))
+    /// The validation pairs gathered once per run, for the per-epoch early-stopping check.
+    public struct ValidationSet {
+        let a: Matrix, b: Matrix, labels: [Bool]
+
+        public init(_ data: PairDataset) {
+            a = data.embeddings.gatherRows(data.val.i)
+            b = data.embeddings.gatherRows(data.val.j)
+            labels = data.val.label.map { $0 > 0.5 }
+        }
+
+        /// Validation AUC and log loss of `model`.
+        public func score(_ model: PairModel) -> (auc: Double?, logLoss: Double) {
+            let s = labels.isEmpty ? [] : model.score(a, b).map(Double.init)
+            return (Metrics.rocAUC(scores: s, labels: labels), Metrics.logLoss(logits: s, labels: labels))
+        }
     }
 
     public static func evaluate(model: PairModel, data: PairDataset, seed: UInt64) -> [MetricValue] {

@@ -33,6 +33,7 @@ public enum Trainer {
         let reflexiveCount = Int((config.augmentation.reflexive * Double(train.count)).rounded())
 
         let tape = Tape()
+        let validation = Evaluator.ValidationSet(data)
         var curves: [CurvePoint] = []
         var best: (score: Double, epoch: Int, weights: [[Float]])?
         var sinceBest = 0
@@ -77,7 +78,7 @@ public enum Trainer {
             }
             epochsRun = epoch
             finalLoss = lossSum / Double(max(entries.count, 1))
-            let val = Evaluator.validation(model: model, data: data)
+            let val = validation.score(model)
             curves.append(CurvePoint(epoch: epoch, trainLoss: finalLoss, valAUC: val.auc, valLoss: val.logLoss, elapsed: elapsed()))
             progress?(epoch, val.auc ?? .nan)
             let criterion = val.auc ?? -val.logLoss

@@ -12,12 +12,8 @@ struct ModelCommandTests {
     @Test func exportThenScoreReproducesTheRecordedTestAUC() throws {
         let f = try SweepFixture(seeds: "[0]")
         defer { f.cleanup() }
-        var options = SyntheticOptions()
-        options.items = 300; options.dim = 6; options.trainPairs = 200; options.valPairs = 80; options.testPairs = 80
-        let d = try SyntheticData.make(task: .clusters, options: options)
+        let d = try f.writeFileDataset()
         let dir = f.dir.path
-        try NpyFormat.write(d.embeddings, to: "\(dir)/emb.npy")
-        for (name, set) in [("train", d.train), ("val", d.val), ("test", d.test)] { try set.writeCSV(to: "\(dir)/\(name).csv") }
         try """
         {"database": "results.sqlite", "seeds": [0],
          "datasets": [{"name": "files", "embeddings": "emb.npy", "train": "train.csv", "val": "val.csv", "test": "test.csv"}],

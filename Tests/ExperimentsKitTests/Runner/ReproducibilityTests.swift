@@ -69,14 +69,8 @@ struct ReproducibilityTests {
         // A file dataset: write embeddings and pairs, run, then change one embedding value.
         let f = try SweepFixture(seeds: "[0]")
         defer { f.cleanup() }
-        var synthetic = SyntheticOptions()
-        synthetic.items = 300; synthetic.dim = 6; synthetic.trainPairs = 200; synthetic.valPairs = 80; synthetic.testPairs = 80
-        let d = try SyntheticData.make(task: .clusters, options: synthetic)
+        let d = try f.writeFileDataset()
         let emb = f.dir.appendingPathComponent("emb.npy").path
-        try NpyFormat.write(d.embeddings, to: emb)
-        for (name, set) in [("train", d.train), ("val", d.val), ("test", d.test)] {
-            try set.writeCSV(to: f.dir.appendingPathComponent("\(name).csv").path)
-        }
         try """
         {"database": "results.sqlite", "seeds": [0],
          "datasets": [{"name": "files", "embeddings": "emb.npy", "train": "train.csv", "val": "val.csv", "test": "test.csv"}],

@@ -26,6 +26,19 @@ struct SweepFixture {
 
     func cleanup() { try? FileManager.default.removeItem(at: dir) }
 
+    /// Writes a small clusters dataset as files in the fixture's directory (`emb.npy`,
+    /// `train.csv`, `val.csv`, `test.csv`) and returns it.
+    func writeFileDataset() throws -> PairDataset {
+        var options = SyntheticOptions()
+        options.items = 300; options.dim = 6; options.trainPairs = 200; options.valPairs = 80; options.testPairs = 80
+        let d = try SyntheticData.make(task: .clusters, options: options)
+        try NpyFormat.write(d.embeddings, to: dir.appendingPathComponent("emb.npy").path)
+        for (name, set) in [("train", d.train), ("val", d.val), ("test", d.test)] {
+            try set.writeCSV(to: dir.appendingPathComponent("\(name).csv").path)
+        }
+        return d
+    }
+
     func run(jobs: Int? = nil) throws -> SweepRunner.Report {
         let config = try SweepConfig.load(path: configPath)
         return try SweepRunner(config: config, jobs: jobs, progress: ProgressReporter(quiet: true)).run()
