@@ -62,9 +62,17 @@ let package = Package(
             path: "Sources/SymSimCBLAS",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
         ),
+        // Explicit AVX-512 / AVX2 kernels (sgemm, Adam), picked at run time (C: Swift compiles for
+        // baseline x86-64 and cannot emit AVX-512 for one function). Optimised even in debug
+        // builds, and without contraction, so the order of operations is exactly what the code says.
+        .target(
+            name: "SymSimKernels",
+            path: "Sources/SymSimKernels",
+            cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])]
+        ),
         .target(
             name: "TensorCore",
-            dependencies: coreDependencies,
+            dependencies: coreDependencies + ["SymSimKernels"],
             swiftSettings: coreSettings,
             linkerSettings: blasBackend == "accelerate" ? [.linkedFramework("Accelerate")] : []
         ),
@@ -77,7 +85,7 @@ let package = Package(
         .executableTarget(name: "TrainBench", dependencies: ["Models", "TensorCore"]),
 
         // MARK: - Tests
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "SymSimKernels"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
         .testTarget(name: "ExperimentsKitTests", dependencies: ["ExperimentsKit", "TensorCore", "Datasets", "Models"], exclude: ["Fixtures"]),

@@ -1,4 +1,5 @@
 import Foundation
+import SymSimKernels
 
 #if SYMSIM_OPENBLAS
 import SymSimCBLAS
@@ -20,6 +21,53 @@ public enum MatrixProduct {
         case accelerate
         /// The cache-blocked, SIMD plain-Swift product.
         case swift
+        /// The project's own AVX-512 / AVX2 kernels (Sources/SymSimKernels), chosen at run time
+        /// from the CPU. Bit-identical between the two instruction sets and any thread count.
+        case native
+    }
+
+    /// The instruction set of the C kernels (SYMSIM_ISA_*): the widest this CPU supports, or a
+    /// narrower one named by `SYMSIM_ISA=avx2|scalar` (to show that results do not depend on it).
+    static let isaCode: Int32 = {
+        let best = symsim_best_isa()
+        switch ProcessInfo.processInfo.environment["SYMSIM_ISA"] {
+        case "avx2": return min(best, Int32(SYMSIM_ISA_AVX2))
+        case "scalar": return Int32(SYMSIM_ISA_SCALAR)
+        default: return best
+        }
+    }()
+
+    /// The instruction set the native kernels use on this CPU: "avx512", "avx2" or nil (neither).
+    public static let nativeISA: String? = {
+        switch Int(isaCode) {
+        case Int(SYMSIM_ISA_AVX512): return "avx512"
+        case Int(SYMSIM_ISA_AVX2): return "avx2"
+        default: return nil
+        }
+    }()
+
+    /// The backend products use unless a caller names one: `SYMSIM_GEMM=native|openblas|
+    /// accelerate|swift` if set (an unknown or unavailable name stops the program), else the
+    /// native kernels when the CPU has AVX2+FMA or AVX-512, else the compiled BLAS.
+    public static let defaultBackend: Backend = {
+        if let name = ProcessInfo.processInfo.environment["SYMSIM_GEMM"], !name.isEmpty {
+            guard let b = Backend(rawValue: name), isAvailable(b) else {
+                let names = Backend.allCases.filter(isAvailable).map(\.rawValue).joined(separator: ", ")
+                FileHandle.standardError.write(Data("error: SYMSIM_GEMM=\(name): expected one of \(names)\n".utf8))
+                exit(64)
+            }
+            return b
+        }
+        return nativeISA != nil ? .native : compiledBackend
+    }()
+
+    /// Whether `backend` can run in this build on this CPU.
+    public static func isAvailable(_ backend: Backend) -> Bool {
+        switch backend {
+        case .swift: return true
+        case .native: return nativeISA != nil
+        case .openblas, .accelerate: return backend == compiledBackend
+        }
     }
 
     /// The BLAS compiled into this build, or `.swift` when none is.
@@ -33,8 +81,15 @@ public enum MatrixProduct {
         #endif
     }
 
-    /// One line describing the compiled matrix-product path, printed by programs at start-up.
+    /// One line describing the matrix-product path in use, printed by programs at start-up and
+    /// recorded with every sweep.
     public static var backendDescription: String {
+        if defaultBackend == .native {
+            return "matrix products: native \(nativeISA ?? "?") kernel, \(threads) thread(s)"
+        }
+        if defaultBackend == .swift {
+            return "matrix products: plain Swift, \(threads) thread(s)"
+        }
         #if SYMSIM_OPENBLAS
         let config = openblas_get_config().map { String(cString: $0) } ?? "?"
         let core = openblas_get_corename().map { String(cString: $0) } ?? "?"
@@ -77,10 +132,27 @@ public enum MatrixProduct {
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
-        backend: Backend = compiledBackend
+        backend: Backend = defaultBackend
     ) {
         if m == 0 || n == 0 { return }
         switch backend {
+        case .native:
+            precondition(nativeISA != nil, "MatrixProduct: the native kernels need AVX2+FMA or AVX-512")
+            let isa = isaCode
+            let tA: Int32 = transA ? 1 : 0, tB: Int32 = transB ? 1 : 0
+            // Threads take whole 32-column strips; every element's order of operations is the same.
+            let strips = (n + 31) / 32
+            let parts = min(threadCount, strips)
+            if parts > 1 && m * n * k >= 1 << 20 {
+                DispatchQueue.concurrentPerform(iterations: parts) { t in
+                    let lo = strips * t / parts * 32, hi = min(n, strips * (t + 1) / parts * 32)
+                    symsim_sgemm(isa, tA, tB, m, n, k, alpha, a, max(lda, 1), b, max(ldb, 1),
+                                 beta, c, max(ldc, 1), lo, hi)
+                }
+            } else {
+                symsim_sgemm(isa, tA, tB, m, n, k, alpha, a, max(lda, 1), b, max(ldb, 1),
+                             beta, c, max(ldc, 1), 0, n)
+            }
         case .openblas, .accelerate:
             #if SYMSIM_OPENBLAS || SYMSIM_ACCELERATE
             ensureConfigured()
@@ -111,7 +183,7 @@ public enum MatrixProduct {
 
     /// `op(A) · op(B)` for whole matrices, on the given backend.
     public static func multiply(_ a: Matrix, _ b: Matrix, transA: Bool = false, transB: Bool = false,
-                                backend: Backend = compiledBackend) -> Matrix {
+                                backend: Backend = defaultBackend) -> Matrix {
         let m = transA ? a.cols : a.rows
         let k = transA ? a.rows : a.cols
         let kb = transB ? b.cols : b.rows

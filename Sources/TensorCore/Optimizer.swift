@@ -1,4 +1,5 @@
 import Foundation
+import SymSimKernels
 
 /// Updates parameters from their accumulated gradients.
 public protocol Optimizer: AnyObject {
@@ -22,9 +23,9 @@ extension Optimizer {
 ///     θ ← θ − lr · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
 ///
 /// With `weightDecay == 0` this is plain Adam. State buffers are allocated once. The update is
-/// one pass over `θ, g, m, v`, eight lanes at a time; `√v` comes from `adamSquareRoot` (vectorised
-/// Newton iteration, within a few ulp of IEEE `sqrt`: Swift on Linux lowers `squareRoot()` to a
-/// scalar call with an `errno` check, which made it the step's most expensive instruction).
+/// one pass over `θ, g, m, v` in `symsim_adam` (Sources/SymSimKernels/optim.c): AVX-512 or AVX2
+/// where the CPU has them, with IEEE (correctly rounded) square root and division and no fused
+/// multiply-adds, so the bits are the same on every instruction set.
 public final class Adam: Optimizer {
     public let parameters: [Parameter]
     public var learningRate: Float
@@ -56,33 +57,11 @@ public final class Adam: Optimizer {
         let decay = 1 - learningRate * weightDecay
         let stepSize = learningRate / bc1
         let bc2Root = bc2.squareRoot()
-        // One pass over memory per parameter, eight lanes at a time; the tail does exactly the
-        // lanes' operations in the same order, so results do not depend on the position.
-        let b1 = SIMD8<Float>(repeating: beta1), c1 = SIMD8<Float>(repeating: 1 - beta1)
-        let b2 = SIMD8<Float>(repeating: beta2), c2 = SIMD8<Float>(repeating: 1 - beta2)
-        let r2 = SIMD8<Float>(repeating: bc2Root), eps = SIMD8<Float>(repeating: epsilon)
-        let dv = SIMD8<Float>(repeating: decay), sv = SIMD8<Float>(repeating: stepSize)
+        // One pass over memory per parameter in the C kernel (the CPU's widest vectors; every
+        // instruction set gives the same bits).
         for (index, p) in parameters.enumerated() {
-            let mp = m[index], vp = v[index], w = p.value, g = p.grad
-            let count = p.count
-            var i = 0
-            while i + 8 <= count {
-                let gi = load8(g, i)
-                let mi = b1 * load8(mp, i) + c1 * gi
-                let vi = b2 * load8(vp, i) + c2 * gi * gi
-                let denom = adamSquareRoot(vi) / r2 + eps
-                store8(mi, mp, i); store8(vi, vp, i)
-                store8(load8(w, i) * dv - sv * mi / denom, w, i)
-                i += 8
-            }
-            while i < count {
-                let gi = g[i]
-                mp[i] = beta1 * mp[i] + (1 - beta1) * gi
-                vp[i] = beta2 * vp[i] + (1 - beta2) * gi * gi
-                let denom = adamSquareRoot(SIMD8<Float>(repeating: vp[i]))[0] / bc2Root + epsilon
-                w[i] = w[i] * decay - stepSize * mp[i] / denom
-                i += 1
-            }
+            symsim_adam(MatrixProduct.isaCode, p.count, p.value, p.grad, m[index], v[index],
+                        beta1, 1 - beta1, beta2, 1 - beta2, bc2Root, epsilon, decay, stepSize)
         }
     }
 }
@@ -120,20 +99,4 @@ public final class SGD: Optimizer {
             }
         }
     }
-}
-
-/// `√x` for `x ≥ 0` lane by lane, with plain arithmetic that vectorises: an inverse square root
-/// from the exponent bits, three Newton steps `y ← y·(3/2 − (x/2)·y²)`, then `s = x·y` and one
-/// Heron correction `s + (y/2)·(x − s²)`. Within a few ulp of IEEE `sqrt` for normal `x`;
-/// `0 ↦ 0`; subnormal `x` lose accuracy, which is harmless where it is used (Adam's denominator
-/// adds `ε = 1e-8` to `√v`). Deterministic: the same input gives the same bits everywhere.
-@inline(__always) func adamSquareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let bits = SIMD8<UInt32>(repeating: 0x5F37_5A86) &- (unsafeBitCast(x, to: SIMD8<UInt32>.self) &>> 1)
-    var y = unsafeBitCast(bits, to: SIMD8<Float>.self)
-    let h = x * 0.5
-    y = y * (1.5 - h * y * y)
-    y = y * (1.5 - h * y * y)
-    y = y * (1.5 - h * y * y)
-    let s = x * y
-    return s + (y * 0.5) * (x - s * s)
 }

@@ -69,6 +69,7 @@ struct MatrixProductTests {
         let opA = s.tA ? a.transposed() : a, opB = s.tB ? b.transposed() : b
         var backends: [MatrixProduct.Backend] = [.swift]
         if MatrixProduct.compiledBackend != .swift { backends.append(MatrixProduct.compiledBackend) }
+        if MatrixProduct.isAvailable(.native) { backends.append(.native) }
         for backend in backends {
             let c = MatrixProduct.multiply(a, b, transA: s.tA, transB: s.tB, backend: backend)
             #expect(c.rows == s.m && c.cols == s.n)
