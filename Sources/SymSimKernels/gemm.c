@@ -45,18 +45,23 @@ static float *buffer(float **buf, size_t *cap, size_t count) {
 // - row-major A ("r-major" panel): row r of the panel at panel[r * KC + p], each a copy of part of
 //   one row of A; the kernel broadcasts with a constant row offset of KC floats.
 // - transposed A ("p-major" panel): panel[p * mr + r], each p a copy of mr consecutive floats.
-static void pack_a(int trans, const float *a, long lda, long i0, long rows, long p0, long kc,
-                   int mr, float *dst) {
+static inline __attribute__((always_inline))
+void pack_a(int trans, const float *a, long lda, long i0, long rows, long p0, long kc,
+            const int mr, float *dst) {
     for (long q = 0; q < rows; q += mr) {
         long valid = rows - q < mr ? rows - q : mr;
         if (trans) {
             float *panel = dst + q * kc;
-            for (long p = 0; p < kc; p++) {
-                const float *src = a + (p0 + p) * lda + i0 + q;
-                float *out = panel + p * mr;
-                long r = 0;
-                for (; r < valid; r++) out[r] = src[r];
-                for (; r < mr; r++) out[r] = 0;
+            const float *src = a + p0 * lda + i0 + q;
+            if (valid == mr) {
+                for (long p = 0; p < kc; p++) memcpy(panel + p * mr, src + p * lda, (size_t)mr * sizeof(float));
+            } else {
+                for (long p = 0; p < kc; p++) {
+                    float *out = panel + p * mr;
+                    long r = 0;
+                    for (; r < valid; r++) out[r] = src[p * lda + r];
+                    for (; r < mr; r++) out[r] = 0;
+                }
             }
         } else {
             float *panel = dst + q * KC;
@@ -69,8 +74,9 @@ static void pack_a(int trans, const float *a, long lda, long i0, long rows, long
 }
 
 // op(B)[p0 .. p0+kc, j0 .. j0+cols] into micro-panels of nr columns.
-static void pack_b(int trans, const float *b, long ldb, long p0, long kc, long j0, long cols,
-                   int nr, float *dst) {
+static inline __attribute__((always_inline))
+void pack_b(int trans, const float *b, long ldb, long p0, long kc, long j0, long cols,
+            const int nr, float *dst) {
     for (long q = 0; q < cols; q += nr) {
         long valid = cols - q < nr ? cols - q : nr;
         float *panel = dst + q * kc;
@@ -84,6 +90,9 @@ static void pack_b(int trans, const float *b, long ldb, long p0, long kc, long j
                     for (long p = 0; p < kc; p++) panel[p * nr + j] = 0;
                 }
             }
+        } else if (valid == nr) {
+            const float *src = b + p0 * ldb + j0 + q;
+            for (long p = 0; p < kc; p++) memcpy(panel + p * nr, src + p * ldb, (size_t)nr * sizeof(float));
         } else {
             for (long p = 0; p < kc; p++) {
                 const float *src = b + (p0 + p) * ldb + j0 + q;
@@ -95,6 +104,16 @@ static void pack_b(int trans, const float *b, long ldb, long p0, long kc, long j
         }
     }
 }
+
+// Packing with the tile sizes as constants, so the full-panel copies compile to vector moves.
+#define PACKERS(NAME, MR_, NR_)                                                                  \
+    static void pack_a_##NAME(int t, const float *a, long lda, long i0, long rows, long p0,      \
+                              long kc, float *dst) { pack_a(t, a, lda, i0, rows, p0, kc, MR_, dst); } \
+    static void pack_b_##NAME(int t, const float *b, long ldb, long p0, long kc, long j0,        \
+                              long cols, float *dst) { pack_b(t, b, ldb, p0, kc, j0, cols, NR_, dst); }
+
+typedef void (*pack_a_fn)(int, const float *, long, long, long, long, long, float *);
+typedef void (*pack_b_fn)(int, const float *, long, long, long, long, long, float *);
 
 // MARK: - Micro-kernels
 
@@ -133,11 +152,14 @@ static void kernel_scalar_r(long kc, const float *ap, const float *bp, float *c,
     kernel_scalar(kc, ap, bp, c, ldc, rows, cols, alpha, beta, first, 0, SCALAR_MR, SCALAR_NR);
 }
 
+PACKERS(scalar, SCALAR_MR, SCALAR_NR)
+
 #ifdef SYMSIM_X86
 
 // AVX-512: tile of MR512 rows x 32 columns, 2*MR512 zmm accumulators; A values are broadcast.
 #define MR512 12
 #define NR512 32
+PACKERS(avx512, MR512, NR512)
 
 __attribute__((target("avx512f"))) static inline __m512
 epilogue512(__m512 acc, __m512 old, __m512 va, __m512 vb, float beta, int first) {
@@ -202,6 +224,7 @@ kernel_avx512_r(long kc, const float *ap, const float *bp, float *c, long ldc, l
 // AVX2 + FMA: tile of 6 rows x 16 columns, 12 ymm accumulators.
 #define MR256 6
 #define NR256 16
+PACKERS(avx2, MR256, NR256)
 
 __attribute__((target("avx2,fma"))) static inline __m256
 epilogue256(__m256 acc, __m256 old, __m256 va, __m256 vb, float beta, int first) {
@@ -287,12 +310,16 @@ void symsim_sgemm(int isa, int trans_a, int trans_b,
     // A transposed packs p-major, A row-major packs r-major (both plain copies).
     int pmajor = trans_a != 0;
     micro_kernel kernel = pmajor ? kernel_scalar_p : kernel_scalar_r;
+    pack_a_fn pa = pack_a_scalar;
+    pack_b_fn pb = pack_b_scalar;
     int mr = SCALAR_MR, nr = SCALAR_NR;
 #ifdef SYMSIM_X86
     if (isa >= SYMSIM_ISA_AVX512) {
         kernel = pmajor ? kernel_avx512_p : kernel_avx512_r; mr = MR512; nr = NR512;
+        pa = pack_a_avx512; pb = pack_b_avx512;
     } else if (isa == SYMSIM_ISA_AVX2) {
         kernel = pmajor ? kernel_avx2_p : kernel_avx2_r; mr = MR256; nr = NR256;
+        pa = pack_a_avx2; pb = pack_b_avx2;
     }
 #else
     (void)isa;
@@ -312,10 +339,10 @@ void symsim_sgemm(int isa, int trans_a, int trans_b,
         for (long pc = 0; pc < k; pc += KC) {
             long kc = k - pc < KC ? k - pc : KC;
             int first = pc == 0;
-            pack_b(trans_b, b, ldb, pc, kc, jc, nc, nr, bpack);
+            pb(trans_b, b, ldb, pc, kc, jc, nc, bpack);
             for (long ic = 0; ic < m; ic += MC) {
                 long mc = m - ic < MC ? m - ic : MC;
-                pack_a(trans_a, a, lda, ic, mc, pc, kc, mr, apack);
+                pa(trans_a, a, lda, ic, mc, pc, kc, apack);
                 apanel = pmajor ? kc : KC;
                 for (long jr = 0; jr < nc; jr += nr) {
                     long cols = nc - jr < nr ? nc - jr : nr;

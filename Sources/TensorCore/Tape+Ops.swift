@@ -1,4 +1,5 @@
 import Foundation
+import SymSimKernels
 
 // MARK: - Forward operations
 //
@@ -262,10 +263,7 @@ extension Tape {
         let n = nw.rows
         precondition(n > 0 && nw.cols % n == 0, "symmetrizeBlocks: \(nw.rows)x\(nw.cols) is not a row of square blocks")
         let id = push(.symmetrizeBlocks, rows: nw.rows, cols: nw.cols, a: w.id)
-        let out = nodes[id].value, x = nw.value, ld = nw.cols
-        for k in 0..<(nw.cols / n) {
-            forEachTile(n) { i, j in out[i * ld + k * n + j] = (x[i * ld + k * n + j] + x[j * ld + k * n + i]) * 0.5 }
-        }
+        symsim_symmetrize_blocks(MatrixProduct.isaCode, n, nw.cols / n, nw.value, nodes[id].value, 0)
         return Var(id: id)
     }
 

@@ -138,4 +138,28 @@ import Testing
             #expect(Swift.abs(Double(w[i]) - wi) <= 1e-6 * Swift.max(1, Swift.abs(wi)), "element \(i)")
         }
     }
+
+    @Test(arguments: [1, 15, 16, 37, 48])
+    func symmetrizedBlocksAreExactOnEveryInstructionSet(_ n: Int) {
+        var rng = RandomSource(seed: 7 + UInt64(n))
+        let blocks = 3, ld = n * blocks
+        let src = randomArray(n * ld, &rng), start = randomArray(n * ld, &rng)
+        for accumulate in [Int32(0), 1] {
+            // The definition, element by element.
+            var expected = start
+            for k in 0..<blocks {
+                for i in 0..<n {
+                    for j in 0..<n {
+                        let v = (src[i * ld + k * n + j] + src[j * ld + k * n + i]) * 0.5
+                        expected[i * ld + k * n + j] = accumulate == 1 ? start[i * ld + k * n + j] + v : v
+                    }
+                }
+            }
+            for isa in Self.isas {
+                var out = start
+                symsim_symmetrize_blocks(isa, n, blocks, src, &out, accumulate)
+                #expect(out.map(\.bitPattern) == expected.map(\.bitPattern), "isa \(isa), n \(n), accumulate \(accumulate)")
+            }
+        }
+    }
 }

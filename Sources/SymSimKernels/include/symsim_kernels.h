@@ -44,6 +44,13 @@ void symsim_adam(int isa, long count, float *w, const float *g, float *m, float 
                  float b1, float c1, float b2, float c2, float r2, float eps,
                  float decay, float step);
 
+/// For each of the `blocks` n x n blocks laid side by side in the rows of `src` (row stride
+/// n * blocks): dst_k = (src_k + src_kᵀ) * 0.5, or dst_k += that when `accumulate`. Each element
+/// is (s[i][j] + s[j][i]) * 0.5 rounded as written, so the result is exactly symmetric and the
+/// same on every `isa`. `src` and `dst` must not overlap.
+void symsim_symmetrize_blocks(int isa, long n, long blocks, const float *src, float *dst,
+                              int accumulate);
+
 #ifdef __cplusplus
 }
 #endif
