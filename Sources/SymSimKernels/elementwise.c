@@ -82,3 +82,79 @@ void symsim_symmetrize_blocks(int isa, long n, long blocks, const float *src, fl
         sym_block_scalar(n, src + k * n, dst + k * n, ld, accumulate, 0);
     }
 }
+
+// MARK: - Dense layer: bias and ReLU forward, ReLU gradient and bias gradient backward
+
+#ifdef SYMSIM_X86
+__attribute__((target("avx512f"))) static void
+bias_relu_avx512(long m, long n, const float *x, const float *bias, float *out, int relu) {
+    __m512 zero = _mm512_setzero_ps();
+    for (long r = 0; r < m; r++) {
+        const float *xr = x + r * n;
+        float *o = out + r * n;
+        long c = 0;
+        for (; c + 16 <= n; c += 16) {
+            __m512 z = _mm512_loadu_ps(xr + c);
+            if (bias) z = _mm512_add_ps(z, _mm512_loadu_ps(bias + c));
+            // max(z, 0) returns its second operand for NaN and for ±0: NaN and -0 become +0.
+            if (relu) z = _mm512_max_ps(z, zero);
+            _mm512_storeu_ps(o + c, z);
+        }
+        for (; c < n; c++) {
+            float z = bias ? xr[c] + bias[c] : xr[c];
+            o[c] = relu ? (z > 0 ? z : 0) : z;
+        }
+    }
+}
+
+__attribute__((target("avx512f"))) static void
+relu_grad_colsum_avx512(long m, long n, const float *g, const float *y, float *dz, float *colsum,
+                        int relu) {
+    __m512 zero = _mm512_setzero_ps();
+    for (long c = 0; c < n; c++) colsum[c] = 0;
+    for (long r = 0; r < m; r++) {
+        const float *gr = g + r * n, *yr = y + r * n;
+        long c = 0;
+        for (; c + 16 <= n; c += 16) {
+            __m512 v = _mm512_loadu_ps(gr + c);
+            if (relu) v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_loadu_ps(yr + c), zero, _CMP_GT_OQ), v);
+            if (dz) _mm512_storeu_ps(dz + r * n + c, v);
+            _mm512_storeu_ps(colsum + c, _mm512_add_ps(_mm512_loadu_ps(colsum + c), v));
+        }
+        for (; c < n; c++) {
+            float v = relu ? (yr[c] > 0 ? gr[c] : 0) : gr[c];
+            if (dz) dz[r * n + c] = v;
+            colsum[c] += v;
+        }
+    }
+}
+#endif
+
+void symsim_bias_relu(int isa, long m, long n, const float *x, const float *bias, float *out, int relu) {
+#ifdef SYMSIM_X86
+    if (isa >= SYMSIM_ISA_AVX512) { bias_relu_avx512(m, n, x, bias, out, relu); return; }
+#else
+    (void)isa;
+#endif
+    for (long r = 0; r < m; r++)
+        for (long c = 0; c < n; c++) {
+            float z = bias ? x[r * n + c] + bias[c] : x[r * n + c];
+            out[r * n + c] = relu ? (z > 0 ? z : 0) : z;
+        }
+}
+
+void symsim_relu_grad_colsum(int isa, long m, long n, const float *g, const float *y, float *dz,
+                             float *colsum, int relu) {
+#ifdef SYMSIM_X86
+    if (isa >= SYMSIM_ISA_AVX512) { relu_grad_colsum_avx512(m, n, g, y, dz, colsum, relu); return; }
+#else
+    (void)isa;
+#endif
+    for (long c = 0; c < n; c++) colsum[c] = 0;
+    for (long r = 0; r < m; r++)
+        for (long c = 0; c < n; c++) {
+            float v = relu ? (y[r * n + c] > 0 ? g[r * n + c] : 0) : g[r * n + c];
+            if (dz) dz[r * n + c] = v;
+            colsum[c] += v;
+        }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import SymSimKernels
 
 /// Order-free merge of two mirrored hidden layers (`Tape.mirrorTwin`).
 public enum PairMerge: UInt8, Sendable, CaseIterable {
@@ -68,6 +69,10 @@ extension Tape {
             if out != x { out.update(from: x, count: m * n) }
             return
         }
+        if act != .tanh {
+            symsim_bias_relu(MatrixProduct.isaCode, m, n, x, bias, out, act == .relu ? 1 : 0)
+            return
+        }
         for r in 0..<m {
             let o = out + r * n, xr = x + r * n
             var c = 0
@@ -77,6 +82,28 @@ extension Tape {
             } else {
                 while c + 8 <= n { store8(activate8(load8(xr, c), act), o, c); c += 8 }
                 while c < n { o[c] = activate1(xr[c], act); c += 1 }
+            }
+        }
+    }
+
+    /// `dz = g ⊙ (1 − y²)` and its column sums (the bias gradient), in one pass.
+    private func tanhGradColumnSums(_ g: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                    _ dz: UnsafeMutablePointer<Float>, _ colSum: UnsafeMutablePointer<Float>, _ m: Int, _ n: Int) {
+        colSum.update(repeating: 0, count: n)
+        for r in 0..<m {
+            let gr = g + r * n, yr = y + r * n, dr = dz + r * n
+            var c = 0
+            while c + 8 <= n {
+                let v = activationGrad8(load8(gr, c), load8(yr, c), .tanh)
+                store8(v, dr, c)
+                store8(load8(colSum, c) + v, colSum, c)
+                c += 8
+            }
+            while c < n {
+                let v = activationGrad1(gr[c], yr[c], .tanh)
+                dr[c] = v
+                colSum[c] += v
+                c += 1
             }
         }
     }
@@ -92,22 +119,11 @@ extension Tape {
         if act != .identity || biasTarget != nil {
             if act != .identity { dz = scratch(0, m * n) }
             let colSum = scratch(1, n)
-            colSum.update(repeating: 0, count: n)
-            for r in 0..<m {
-                let gr = g + r * n, yr = y + r * n, dr = dz + r * n
-                var c = 0
-                while c + 8 <= n {
-                    let v = activationGrad8(load8(gr, c), load8(yr, c), act)
-                    if act != .identity { store8(v, dr, c) }
-                    store8(load8(colSum, c) + v, colSum, c)
-                    c += 8
-                }
-                while c < n {
-                    let v = activationGrad1(gr[c], yr[c], act)
-                    if act != .identity { dr[c] = v }
-                    colSum[c] += v
-                    c += 1
-                }
+            if act == .tanh {
+                tanhGradColumnSums(g, y, dz, colSum, m, n)
+            } else {
+                // ReLU or identity: the C kernel (AVX-512 where the CPU has it, same bits).
+                symsim_relu_grad_colsum(MatrixProduct.isaCode, m, n, g, y, act == .relu ? dz : nil, colSum, act == .relu ? 1 : 0)
             }
             if let (gb, acc) = biasTarget { addInto(gb, colSum, n, accumulate: acc) }
         }

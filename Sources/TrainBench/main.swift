@@ -255,7 +255,8 @@ if options.gemm {
     let rates = [256, 512, 1024].map { ($0, gemmRate(size: $0)) }
     if options.json {
         let parts = rates.map { "\"\($0.0)\": \(String(format: "%.2f", $0.1))" }.joined(separator: ", ")
-        print("{\"gemm_gflops\": {\(parts)}, \"coretype\": \"\(coretype)\", \"backend\": \"\(MatrixProduct.compiledBackend.rawValue)\"}")
+        print("{\"gemm_gflops\": {\(parts)}, \"coretype\": \"\(coretype)\", \"backend\": \"\(MatrixProduct.defaultBackend.rawValue)\", "
+            + "\"description\": \"\(MatrixProduct.backendDescription.replacingOccurrences(of: "matrix products: ", with: ""))\"}")
     } else {
         for (s, r) in rates { print(String(format: "sgemm %4d³, 1 thread: %.1f GFLOP/s", s, r)) }
     }
@@ -275,7 +276,7 @@ for n in options.dims {
                 + "\"steps\": \(r.steps), \"seconds\": \(String(format: "%.4f", r.seconds)), "
                 + "\"pairs_per_s\": \(String(format: "%.1f", r.pairsPerSecond)), \"gflops\": \(String(format: "%.2f", r.gflops)), "
                 + "\"mflop_per_step\": \(String(format: "%.2f", r.flopsPerStep / 1e6)), \"peak_mib\": \(peak), "
-                + "\"loss\": \(r.loss), \"params\": \(r.parameters), \"coretype\": \"\(coretype)\"}")
+                + "\"loss\": \(r.loss), \"params\": \(r.parameters), \"coretype\": \"\(coretype)\", \"backend\": \"\(MatrixProduct.defaultBackend.rawValue)\"}")
         } else {
             print(r.head.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%-5d %-6d %-11.0f %-8.3f %-8.1f %-11.1f %-9.1f %d",
                          r.n, r.steps, r.pairsPerSecond, r.seconds / Double(r.steps) * 1e3,

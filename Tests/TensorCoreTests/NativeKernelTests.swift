@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test func emptyInnerDimensionScalesC() {
-        var c: [Float] = [1, 2, 3, 4, 5, 6]
+        let c: [Float] = [1, 2, 3, 4, 5, 6]
         for isa in Self.isas {
             var out = c
             symsim_sgemm(isa, 0, 0, 2, 3, 0, 1, [], 1, [], 3, 2, &out, 3, 0, 3)
@@ -111,7 +111,6 @@ import Testing
             symsim_sgemm(isa, 0, 0, 2, 3, 0, 1, [], 1, [], 3, 0, &out, 3, 0, 3)
             #expect(out == [Float](repeating: 0, count: 6))
         }
-        c = []
     }
 
     @Test func adamGivesTheSameBitsOnEveryInstructionSet() {
@@ -159,6 +158,45 @@ import Testing
                 var out = start
                 symsim_symmetrize_blocks(isa, n, blocks, src, &out, accumulate)
                 #expect(out.map(\.bitPattern) == expected.map(\.bitPattern), "isa \(isa), n \(n), accumulate \(accumulate)")
+            }
+        }
+    }
+
+    @Test func denseBiasReluAndItsGradientAreExactOnEveryInstructionSet() {
+        var rng = RandomSource(seed: 8)
+        let m = 5, n = 37  // two full vectors and a tail per row
+        var x = randomArray(m * n, &rng), g = randomArray(m * n, &rng)
+        x[3] = .nan; x[4] = -0.0; x[5] = 0; g[6] = .infinity
+        let bias = randomArray(n, &rng)
+        for relu in [Int32(0), 1] {
+            for useBias in [false, true] {
+                // The definition: z = x + b; relu(z) = z > 0 ? z : +0 (NaN and -0 give +0).
+                let expected = (0..<(m * n)).map { i -> Float in
+                    let z = useBias ? x[i] + bias[i % n] : x[i]
+                    return relu == 1 ? (z > 0 ? z : 0) : z
+                }
+                for isa in Self.isas {
+                    var out = [Float](repeating: 9, count: m * n)
+                    bias.withUnsafeBufferPointer { b in
+                        symsim_bias_relu(isa, m, n, x, useBias ? b.baseAddress : nil, &out, relu)
+                    }
+                    #expect(out.map(\.bitPattern) == expected.map(\.bitPattern), "isa \(isa) relu \(relu) bias \(useBias)")
+                }
+            }
+            let y = x.map { $0 > 0 ? $0 : 0 }
+            var dzExpected = [Float](repeating: 0, count: m * n), sumExpected = [Float](repeating: 0, count: n)
+            for r in 0..<m {
+                for c in 0..<n {
+                    let v = relu == 1 ? (y[r * n + c] > 0 ? g[r * n + c] : 0) : g[r * n + c]
+                    dzExpected[r * n + c] = v
+                    sumExpected[c] += v
+                }
+            }
+            for isa in Self.isas {
+                var dz = [Float](repeating: 9, count: m * n), sums = [Float](repeating: 9, count: n)
+                symsim_relu_grad_colsum(isa, m, n, g, y, &dz, &sums, relu)
+                #expect(dz.map(\.bitPattern) == dzExpected.map(\.bitPattern), "isa \(isa) relu \(relu)")
+                #expect(sums.map(\.bitPattern) == sumExpected.map(\.bitPattern), "isa \(isa) relu \(relu)")
             }
         }
     }

@@ -6,10 +6,12 @@ Called by bench/perf/run.sh (which builds TrainBench and prepares the virtualenv
     python bench/perf/driver.py --trainbench PATH [--dims 64,128,384] [--heads ...] [--repeats 2]
         [--cpu 1] [--json-out runs.jsonl] [--markdown-out table.md] [--quick]
 
-For every (n, head) it runs, one process each and in this order: ours with the environment as
-it is (OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE as the machine sets them), ours with both unset
-(OpenBLAS picks its kernel for the CPU, AVX-512 here), PyTorch eager, Keras 3 on JAX; all with
-the same steps, warm-up and data, pinned to one CPU (taskset) with every thread count at 1.
+For every (n, head) it runs, one process each and in this order: ours as the harness runs by
+default (the native AVX-512/AVX2 kernels, environment as it is), ours on OpenBLAS
+(SYMSIM_GEMM=openblas) with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE as the machine sets them
+(AVX2 kernel here), ours on OpenBLAS with both unset (OpenBLAS picks its kernel for the CPU,
+AVX-512 here), PyTorch eager, Keras 3 on JAX; all with the same steps, warm-up and data, pinned
+to one CPU (taskset) with every thread count at 1.
 With --repeats R the whole interleaved round runs R times and each implementation's best
 throughput counts (the same rule for all). Peak memory is each process's VmHWM / ru_maxrss.
 """
@@ -119,8 +121,13 @@ def main() -> int:
     here = os.path.dirname(os.path.abspath(__file__))
     peers = os.path.join(here, "peers.py")
     env = base_env()
-    env_avx = unset_openblas(env)
-    settings = {"swift": env, "swift_avx512": env_avx}
+    env_native = dict(env, SYMSIM_GEMM="native")
+    env_blas = dict(env, SYMSIM_GEMM="openblas")
+    env_blas_avx = unset_openblas(env_blas)
+    # Our three settings: name, environment, column title.
+    ours = [("swift", env_native, "native"), ("swift_openblas", env_blas, "OpenBLAS env"),
+            ("swift_openblas_avx512", env_blas_avx, "OpenBLAS AVX-512")]
+    settings = {name: e for name, e, _ in ours}
 
     out = open(args.json_out, "w") if args.json_out else None
 
@@ -137,7 +144,7 @@ def main() -> int:
             r["setting"] = name
             record(r)
             gemm[name] = r
-            sys.stderr.write(f"gemm rate {name}: {r['gemm_gflops']} GFLOP/s (core {r.get('coretype')})\n")
+            sys.stderr.write(f"gemm rate {name}: {r['gemm_gflops']} GFLOP/s ({r.get('description')})\n")
 
     best: dict[tuple, dict] = {}
     t_start = time.time()
@@ -146,9 +153,7 @@ def main() -> int:
             for head in heads:
                 steps, warm = steps_for(head, n, args.quick)
                 common = ["--head", head, "--n", str(n), "--steps", str(steps), "--warmup", str(warm)]
-                runs = [
-                    ("swift", [args.trainbench, "--json"] + common, env),
-                    ("swift_avx512", [args.trainbench, "--json"] + common, env_avx),
+                runs = [(name, [args.trainbench, "--json"] + common, e) for name, e, _ in ours] + [
                     ("torch", [args.python, peers, "--framework", "torch"] + common, env),
                     ("keras", [args.python, peers, "--framework", "keras"] + common, env),
                 ]
@@ -171,23 +176,26 @@ def main() -> int:
 
     lines = []
     lines.append(f"Machine: {machine_description()}")
-    for name in settings:
+    for name, _, title in ours:
         g = gemm.get(name)
         if g:
             rates = ", ".join(f"{k}³ {v:.0f}" for k, v in g["gemm_gflops"].items())
-            lines.append(f"Single-thread sgemm, {name} (OpenBLAS core {g.get('coretype')}): {rates} GFLOP/s")
+            lines.append(f"Single-thread sgemm, ours {title} ({g.get('description')}; "
+                         f"OPENBLAS_CORETYPE {g.get('coretype')}): {rates} GFLOP/s")
     lines.append("")
     lines.append("Training pairs per second (batch 256, best of "
                  f"{args.repeats}); ratios are ours / best peer and ours / PyTorch; "
-                 "GFLOP/s is our matrix-product work per second (% of the best square sgemm rate above).")
+                 "GFLOP/s is our matrix-product work per second (% of the best square sgemm rate "
+                 "above for the same product library).")
     lines.append("")
-    lines.append("| head | n | ours (env) | ours (AVX-512) | PyTorch | Keras/JAX | ours/best peer (env) "
-                 "| ours/best peer (AVX-512) | ours/PyTorch (env; AVX-512) | GFLOP/s env (% sgemm) "
-                 "| GFLOP/s AVX-512 (% sgemm) | peak MiB ours / torch / keras |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    titles = [title for _, _, title in ours]
+    lines.append("| head | n | " + " | ".join(f"ours ({t})" for t in titles) + " | PyTorch | Keras/JAX "
+                 "| ours/best peer (" + "; ".join(titles) + ") | ours/PyTorch (" + "; ".join(titles) + ") "
+                 "| GFLOP/s (% sgemm): " + "; ".join(titles) + " | peak MiB ours / torch / keras |")
+    lines.append("|---|---|" + "---|" * (len(ours) + 6))
     for n in dims:
         for head in heads:
-            s = best.get((head, n, "swift")); s5 = best.get((head, n, "swift_avx512"))
+            mine = [best.get((head, n, name)) for name, _, _ in ours]
             t = best.get((head, n, "torch")); k = best.get((head, n, "keras"))
             pv = lambda r: r["pairs_per_s"] if r else None
             peer = max([x for x in (pv(t), pv(k)) if x], default=None)
@@ -196,10 +204,12 @@ def main() -> int:
                     return "—"
                 rr = rate(name)
                 return f"{r['gflops']:.0f} ({100 * r['gflops'] / rr:.0f}%)" if rr else f"{r['gflops']:.0f}"
-            mem = " / ".join(f"{r['peak_mib']:.0f}" if r and r.get("peak_mib") else "—" for r in (s, t, k))
-            lines.append(f"| {head} | {n} | {fmt_k(pv(s))} | {fmt_k(pv(s5))} | {fmt_k(pv(t))} | {fmt_k(pv(k))} "
-                         f"| {ratio(pv(s), peer)} | {ratio(pv(s5), peer)} | {ratio(pv(s), pv(t))}; {ratio(pv(s5), pv(t))} "
-                         f"| {g(s, 'swift')} | {g(s5, 'swift_avx512')} | {mem} |")
+            mem = " / ".join(f"{r['peak_mib']:.0f}" if r and r.get("peak_mib") else "—" for r in (mine[0], t, k))
+            lines.append(f"| {head} | {n} | " + " | ".join(fmt_k(pv(r)) for r in mine)
+                         + f" | {fmt_k(pv(t))} | {fmt_k(pv(k))} | "
+                         + "; ".join(ratio(pv(r), peer) for r in mine) + " | "
+                         + "; ".join(ratio(pv(r), pv(t)) for r in mine) + " | "
+                         + "; ".join(g(r, name) for r, (name, _, _) in zip(mine, ours)) + f" | {mem} |")
     table = "\n".join(lines)
     print(table)
     if args.markdown_out:

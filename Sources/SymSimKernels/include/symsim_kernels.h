@@ -51,6 +51,15 @@ void symsim_adam(int isa, long count, float *w, const float *g, float *m, float 
 void symsim_symmetrize_blocks(int isa, long n, long blocks, const float *src, float *dst,
                               int accumulate);
 
+/// out = relu(x + bias) (or without the bias when it is NULL, without the ReLU when `relu` is 0),
+/// row-major m x n, bias a row of n. ReLU maps NaN and -0 to +0. `out` may be `x`.
+void symsim_bias_relu(int isa, long m, long n, const float *x, const float *bias, float *out, int relu);
+
+/// v = g where y > 0 else 0 (v = g when `relu` is 0); dz = v unless dz is NULL; colsum[c] = the
+/// sum of v over rows, added in row order. `dz` may be `g`.
+void symsim_relu_grad_colsum(int isa, long m, long n, const float *g, const float *y, float *dz,
+                             float *colsum, int relu);
+
 #ifdef __cplusplus
 }
 #endif
