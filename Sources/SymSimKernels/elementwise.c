@@ -1,6 +1,8 @@
 // Element-wise kernels that are memory-bound or transpose-bound in plain Swift.
 #include "symsim_kernels.h"
 
+#include <math.h>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define SYMSIM_X86 1
@@ -157,4 +159,102 @@ void symsim_relu_grad_colsum(int isa, long m, long n, const float *g, const floa
             if (dz) dz[r * n + c] = v;
             colsum[c] += v;
         }
+}
+
+// MARK: - Row cosine: forward and gradient
+//
+// The same arithmetic as the Swift tape's eight-lane code it replaces, operation for operation:
+// dot products keep eight partial sums (lane l takes elements l, l+8, ...; each step a rounded
+// product, then a rounded sum), reduced as ((s0+s4)+(s1+s5))+((s2+s6)+(s3+s7)), then the tail
+// added one element at a time. So the result does not depend on the instruction set.
+
+static inline float dot8_scalar(const float *x, const float *y, long n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int l = 0; l < 8; l++) { float p = x[i + l] * y[i + l]; acc[l] = acc[l] + p; }
+    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (; i < n; i++) { float p = x[i] * y[i]; s = s + p; }
+    return s;
+}
+
+static inline void cosine_grad_scalar(float *dst, float g, const float *other, const float *self,
+                                      float denom, float cosv, float inv, long n, int acc) {
+    for (long c = 0; c < n; c++) {
+        float v = g * (other[c] / denom - (cosv * self[c]) * inv);
+        dst[c] = acc ? dst[c] + v : v;
+    }
+}
+
+#ifdef SYMSIM_X86
+__attribute__((target("avx2"))) static inline float dot8_avx2(const float *x, const float *y, long n) {
+    __m256 acc = _mm256_setzero_ps();
+    long i = 0;
+    for (; i + 8 <= n; i += 8) acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    float a[8];
+    _mm256_storeu_ps(a, acc);
+    float s = ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+    for (; i < n; i++) { float p = x[i] * y[i]; s = s + p; }
+    return s;
+}
+
+__attribute__((target("avx2"))) static inline void
+cosine_grad_avx2(float *dst, float g, const float *other, const float *self, float denom,
+                 float cosv, float inv, long n, int acc) {
+    __m256 vg = _mm256_set1_ps(g), vd = _mm256_set1_ps(denom), vc = _mm256_set1_ps(cosv), vi = _mm256_set1_ps(inv);
+    long c = 0;
+    for (; c + 8 <= n; c += 8) {
+        __m256 t = _mm256_sub_ps(_mm256_div_ps(_mm256_loadu_ps(other + c), vd),
+                                 _mm256_mul_ps(_mm256_mul_ps(vc, _mm256_loadu_ps(self + c)), vi));
+        __m256 v = _mm256_mul_ps(vg, t);
+        _mm256_storeu_ps(dst + c, acc ? _mm256_add_ps(_mm256_loadu_ps(dst + c), v) : v);
+    }
+    cosine_grad_scalar(dst + c, g, other + c, self + c, denom, cosv, inv, n - c, acc);
+}
+#endif
+
+static inline float dot8(int isa, const float *x, const float *y, long n) {
+#ifdef SYMSIM_X86
+    if (isa >= SYMSIM_ISA_AVX2) return dot8_avx2(x, y, n);
+#else
+    (void)isa;
+#endif
+    return dot8_scalar(x, y, n);
+}
+
+void symsim_row_cosine(int isa, long m, long n, const float *x, const float *y, float *out, float eps) {
+    for (long r = 0; r < m; r++) {
+        const float *xr = x + r * n, *yr = y + r * n;
+        float d = sqrtf(dot8(isa, xr, xr, n)) * sqrtf(dot8(isa, yr, yr, n));
+        d = eps >= d ? eps : d;  // Swift.max(d, eps): NaN stays NaN
+        out[r] = dot8(isa, xr, yr, n) / d;
+    }
+}
+
+void symsim_row_cosine_grad(int isa, long m, long n, const float *x, const float *y,
+                            const float *cosv, const float *g, float *gx, int acc_x,
+                            float *gy, int acc_y, float eps) {
+    for (long r = 0; r < m; r++) {
+        const float *xr = x + r * n, *yr = y + r * n;
+        float nx = sqrtf(dot8(isa, xr, xr, n)), ny = sqrtf(dot8(isa, yr, yr, n));
+        float denom = nx * ny, gr = g[r];
+        if (!(denom > eps)) {
+            // Below the floor the value is x·y/eps, linear in each side.
+            for (long c = 0; c < n; c++) {
+                if (gx) { float v = (gr * yr[c]) / eps; gx[r * n + c] = acc_x ? gx[r * n + c] + v : v; }
+                if (gy) { float v = (gr * xr[c]) / eps; gy[r * n + c] = acc_y ? gy[r * n + c] + v : v; }
+            }
+            continue;
+        }
+        float ix = 1 / (nx * nx), iy = 1 / (ny * ny);
+#ifdef SYMSIM_X86
+        if (isa >= SYMSIM_ISA_AVX2) {
+            if (gx) cosine_grad_avx2(gx + r * n, gr, yr, xr, denom, cosv[r], ix, n, acc_x);
+            if (gy) cosine_grad_avx2(gy + r * n, gr, xr, yr, denom, cosv[r], iy, n, acc_y);
+            continue;
+        }
+#endif
+        if (gx) cosine_grad_scalar(gx + r * n, gr, yr, xr, denom, cosv[r], ix, n, acc_x);
+        if (gy) cosine_grad_scalar(gy + r * n, gr, xr, yr, denom, cosv[r], iy, n, acc_y);
+    }
 }

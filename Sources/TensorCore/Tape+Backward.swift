@@ -194,25 +194,10 @@ extension Tape {
                 }
             }
         case .rowCosine:
-            let a = A!, b = B!, n = a.cols
+            let a = A!, b = B!
             let ta = target(nd.a), tb = target(nd.b)
-            for r in 0..<nd.rows {
-                let x = a.value + r * n, y = b.value + r * n
-                let nx = dot(x, x, n).squareRoot(), ny = dot(y, y, n).squareRoot()
-                let denom = nx * ny
-                let gr = g[r]
-                guard denom > Tape.cosineEpsilon else {
-                    // Below the floor the value is a·b/ε, linear in each side.
-                    for c in 0..<n {
-                        if let (ga, acc) = ta { let v = gr * y[c] / Tape.cosineEpsilon; ga[r * n + c] = acc ? ga[r * n + c] + v : v }
-                        if let (gb, acc) = tb { let v = gr * x[c] / Tape.cosineEpsilon; gb[r * n + c] = acc ? gb[r * n + c] + v : v }
-                    }
-                    continue
-                }
-                let cosv = nd.value[r]
-                if let (ga, acc) = ta { cosineGrad(ga + r * n, gr, y, x, denom, cosv, 1 / (nx * nx), n, acc) }
-                if let (gb, acc) = tb { cosineGrad(gb + r * n, gr, x, y, denom, cosv, 1 / (ny * ny), n, acc) }
-            }
+            symsim_row_cosine_grad(MatrixProduct.isaCode, nd.rows, a.cols, a.value, b.value, nd.value, g,
+                                   ta?.0, (ta?.1 ?? false) ? 1 : 0, tb?.0, (tb?.1 ?? false) ? 1 : 0, Tape.cosineEpsilon)
         case .groupSum:
             if let (ga, acc) = target(nd.a) {
                 let size = nd.i0, gcols = nd.cols, acols = A!.cols
@@ -261,29 +246,4 @@ extension Tape {
             }
         }
     }
-}
-
-/// `dst (+)= g·(other/denom − cos·self·inverseSquaredNorm)` over `n` lanes: one side's cosine gradient.
-@inline(__always) func cosineGrad(_ dst: UnsafeMutablePointer<Float>, _ g: Float, _ other: UnsafePointer<Float>,
-                                  _ selfSide: UnsafePointer<Float>, _ denom: Float, _ cosv: Float, _ inverseSquaredNorm: Float,
-                                  _ n: Int, _ accumulate: Bool) {
-    let gv = SIMD8<Float>(repeating: g), dv = SIMD8<Float>(repeating: denom)
-    let cv = SIMD8<Float>(repeating: cosv), iv = SIMD8<Float>(repeating: inverseSquaredNorm)
-    var c = 0
-    while c + 8 <= n {
-        let v = gv * (load8(other, c) / dv - cv * load8(selfSide, c) * iv)
-        store8(accumulate ? load8(dst, c) + v : v, dst, c)
-        c += 8
-    }
-    while c < n {
-        let v = g * (other[c] / denom - cosv * selfSide[c] * inverseSquaredNorm)
-        dst[c] = accumulate ? dst[c] + v : v
-        c += 1
-    }
-}
-
-@inline(__always) func cosineGrad(_ dst: UnsafeMutablePointer<Float>, _ g: Float, _ other: UnsafeMutablePointer<Float>,
-                                  _ selfSide: UnsafeMutablePointer<Float>, _ denom: Float, _ cosv: Float, _ inverseSquaredNorm: Float,
-                                  _ n: Int, _ accumulate: Bool) {
-    cosineGrad(dst, g, UnsafePointer(other), UnsafePointer(selfSide), denom, cosv, inverseSquaredNorm, n, accumulate)
 }

@@ -200,4 +200,31 @@ import Testing
             }
         }
     }
+
+    @Test func rowCosineAndItsGradientGiveTheSameBitsOnEveryInstructionSet() {
+        var rng = RandomSource(seed: 9)
+        let m = 6, n = 37
+        var x = randomArray(m * n, &rng)
+        let y = randomArray(m * n, &rng), g = randomArray(m, &rng)
+        for c in 0..<n { x[2 * n + c] = 0 }  // a zero row: the value is floored, the gradient linear
+        var outs: [[UInt32]] = []
+        for isa in Self.isas {
+            var cosv = [Float](repeating: 0, count: m)
+            symsim_row_cosine(isa, m, n, x, y, &cosv, 1e-8)
+            var gx = [Float](repeating: 1, count: m * n), gy = [Float](repeating: 0, count: m * n)
+            symsim_row_cosine_grad(isa, m, n, x, y, cosv, g, &gx, 1, &gy, 0, 1e-8)
+            outs.append((cosv + gx + gy).map(\.bitPattern))
+            // The values are cosines: against Double arithmetic.
+            for r in [0, 1, 5] {
+                var xy = 0.0, xx = 0.0, yy = 0.0
+                for c in 0..<n {
+                    xy += Double(x[r * n + c]) * Double(y[r * n + c])
+                    xx += Double(x[r * n + c]) * Double(x[r * n + c]); yy += Double(y[r * n + c]) * Double(y[r * n + c])
+                }
+                #expect(Swift.abs(Double(cosv[r]) - xy / (xx * yy).squareRoot()) < 1e-5)
+            }
+            #expect(cosv[2] == 0)
+        }
+        for o in outs.dropFirst() { #expect(o == outs[0]) }
+    }
 }

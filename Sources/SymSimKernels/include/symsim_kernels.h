@@ -60,6 +60,16 @@ void symsim_bias_relu(int isa, long m, long n, const float *x, const float *bias
 void symsim_relu_grad_colsum(int isa, long m, long n, const float *g, const float *y, float *dz,
                              float *colsum, int relu);
 
+/// out[r] = x_r·y_r / max(|x_r|·|y_r|, eps) for the m rows of two m x n matrices, with the
+/// eight-lane dot products of the Swift tape (see elementwise.c), so any `isa` gives its bits.
+void symsim_row_cosine(int isa, long m, long n, const float *x, const float *y, float *out, float eps);
+
+/// The gradient of symsim_row_cosine given the upstream gradient g (m values) and the cosines
+/// it returned: written to gx / gy (or added when acc_x / acc_y); either may be NULL.
+void symsim_row_cosine_grad(int isa, long m, long n, const float *x, const float *y,
+                            const float *cosv, const float *g, float *gx, int acc_x,
+                            float *gy, int acc_y, float eps);
+
 #ifdef __cplusplus
 }
 #endif
