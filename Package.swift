@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "SymSimKernels",
             path: "Sources/SymSimKernels",
-            cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])]
+            cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno", "-gdwarf-4"])]
         ),
         .target(
             name: "TensorCore",
