@@ -6,11 +6,11 @@ import TensorCore
 ///     s(a, b) = head(φ(h + c))
 ///
 /// Never materialises the `n²` features per pair. Full rank: `W` is stored `n × (width·n)`
-/// (block `k` in columns `k·n ..< (k+1)·n`); each step forms `S = (W_k + W_kᵀ)/2` (`n²·width`
-/// work, independent of the batch), puts every pair in a canonical order `(L, R)`
-/// (`Tape.orderedPair`), computes `L·S` with one matrix product and dots each `n`-block with `R`
-/// (`Tape.groupRowDot`): `m·n²·width` multiply-adds, the same as a product with materialised
-/// features, in `O(m·n·width)` memory. Because `S_k` is symmetric, `Lᵀ S_k R = Rᵀ S_k L` in exact
+/// (block `k` in columns `k·n ..< (k+1)·n`); each step puts every pair in a canonical order
+/// `(L, R)` (`Tape.orderedPair`) and, block by block, forms `S_k = (W_k + W_kᵀ)/2` (`n²` work,
+/// independent of the batch), computes `L·S_k` and dots its rows with `R`
+/// (`Tape.symmetricBilinear`): `m·n²·width` multiply-adds, the same as a product with
+/// materialised features, in `O(m·n + n²)` scratch memory. Because `S_k` is symmetric, `Lᵀ S_k R = Rᵀ S_k L` in exact
 /// arithmetic, so the ordering changes only rounding, and it makes `s(a, b) == s(b, a)` bit for bit.
 ///
 /// Low rank `r > 0`: `W_k = Σ_{j<r} u_kj v_kjᵀ`, so
@@ -50,9 +50,8 @@ public final class OuterModel: PairModel {
     public func bilinear(_ tape: Tape, _ a: Var, _ b: Var) -> Var {
         let r = spec.rank
         if r == 0 {
-            let s = tape.symmetrizeBlocks(tape.param(w))
             let left = tape.orderedPair(a, b, first: true), right = tape.orderedPair(a, b, first: false)
-            return tape.groupRowDot(tape.matmul(left, s), right)
+            return tape.symmetricBilinear(left, right, tape.param(w))
         }
         let uv = tape.param(w)
         let pa = tape.matmul(a, uv), pb = tape.matmul(b, uv)

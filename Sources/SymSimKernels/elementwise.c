@@ -8,19 +8,20 @@
 #define SYMSIM_X86 1
 #endif
 
-// dst[i, j] = (src[i, j] + src[j, i]) * 0.5, or dst[i, j] += that, for one n x n block.
-static inline void sym_one(const float *src, float *dst, long ld, long i, long j, int accumulate) {
-    float v = (src[i * ld + j] + src[j * ld + i]) * 0.5f;
-    dst[i * ld + j] = accumulate ? dst[i * ld + j] + v : v;
+// dst[i, j] = (src[i, j] + src[j, i]) * 0.5, or dst[i, j] += that, for one n x n block
+// (row strides lds and ldd).
+static inline void sym_one(const float *src, long lds, float *dst, long ldd, long i, long j, int accumulate) {
+    float v = (src[i * lds + j] + src[j * lds + i]) * 0.5f;
+    dst[i * ldd + j] = accumulate ? dst[i * ldd + j] + v : v;
 }
 
-static void sym_block_scalar(long n, const float *src, float *dst, long ld, int accumulate, long from) {
+static void sym_block_scalar(long n, const float *src, long lds, float *dst, long ldd, int accumulate, long from) {
     // Rows or columns at or past `from` (everything when from == 0), in 32 x 32 tiles.
     for (long i0 = 0; i0 < n; i0 += 32)
         for (long j0 = 0; j0 < n; j0 += 32)
             for (long i = i0; i < i0 + 32 && i < n; i++)
                 for (long j = j0; j < j0 + 32 && j < n; j++)
-                    if (i >= from || j >= from) sym_one(src, dst, ld, i, j, accumulate);
+                    if (i >= from || j >= from) sym_one(src, lds, dst, ldd, i, j, accumulate);
 }
 
 #ifdef SYMSIM_X86
@@ -51,38 +52,40 @@ __attribute__((target("avx512f"))) static inline void transpose16(__m512 r[16]) 
 
 // Tile (I, J) of dst from tile (I, J) and the transpose of tile (J, I) of src.
 __attribute__((target("avx512f"))) static inline void
-sym_tile16(const float *src, float *dst, long ld, long I, long J, int accumulate) {
+sym_tile16(const float *src, long lds, float *dst, long ldd, long I, long J, int accumulate) {
     __m512 t[16];
-    for (int r = 0; r < 16; r++) t[r] = _mm512_loadu_ps(src + (J + r) * ld + I);
+    for (int r = 0; r < 16; r++) t[r] = _mm512_loadu_ps(src + (J + r) * lds + I);
     transpose16(t);
     __m512 half = _mm512_set1_ps(0.5f);
     for (int r = 0; r < 16; r++) {
-        float *out = dst + (I + r) * ld + J;
-        __m512 v = _mm512_mul_ps(_mm512_add_ps(_mm512_loadu_ps(src + (I + r) * ld + J), t[r]), half);
+        float *out = dst + (I + r) * ldd + J;
+        __m512 v = _mm512_mul_ps(_mm512_add_ps(_mm512_loadu_ps(src + (I + r) * lds + J), t[r]), half);
         _mm512_storeu_ps(out, accumulate ? _mm512_add_ps(_mm512_loadu_ps(out), v) : v);
     }
 }
 
 __attribute__((target("avx512f"))) static void
-sym_block_avx512(long n, const float *src, float *dst, long ld, int accumulate) {
+sym_block_avx512(long n, const float *src, long lds, float *dst, long ldd, int accumulate) {
     long n16 = n / 16 * 16;
     for (long I = 0; I < n16; I += 16)
-        for (long J = 0; J < n16; J += 16) sym_tile16(src, dst, ld, I, J, accumulate);
-    if (n16 < n) sym_block_scalar(n, src, dst, ld, accumulate, n16);
+        for (long J = 0; J < n16; J += 16) sym_tile16(src, lds, dst, ldd, I, J, accumulate);
+    if (n16 < n) sym_block_scalar(n, src, lds, dst, ldd, accumulate, n16);
 }
 #endif
+
+void symsim_symmetrize(int isa, long n, const float *src, long lds, float *dst, long ldd, int accumulate) {
+#ifdef SYMSIM_X86
+    if (isa >= SYMSIM_ISA_AVX512) { sym_block_avx512(n, src, lds, dst, ldd, accumulate); return; }
+#else
+    (void)isa;
+#endif
+    sym_block_scalar(n, src, lds, dst, ldd, accumulate, 0);
+}
 
 void symsim_symmetrize_blocks(int isa, long n, long blocks, const float *src, float *dst,
                               int accumulate) {
     long ld = n * blocks;
-    for (long k = 0; k < blocks; k++) {
-#ifdef SYMSIM_X86
-        if (isa >= SYMSIM_ISA_AVX512) { sym_block_avx512(n, src + k * n, dst + k * n, ld, accumulate); continue; }
-#else
-        (void)isa;
-#endif
-        sym_block_scalar(n, src + k * n, dst + k * n, ld, accumulate, 0);
-    }
+    for (long k = 0; k < blocks; k++) symsim_symmetrize(isa, n, src + k * n, ld, dst + k * n, ld, accumulate);
 }
 
 // MARK: - Dense layer: bias and ReLU forward, ReLU gradient and bias gradient backward

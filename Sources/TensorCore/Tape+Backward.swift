@@ -58,6 +58,7 @@ extension Tape {
         case .mirrorTwin: pullbackMirrorTwin(id)
         case .pairFeatures: pullbackPairFeatures(id)
         case .pairedProducts: pullbackPairedProducts(id)
+        case .symmetricBilinear: pullbackSymmetricBilinear(id)
         case .matmul:
             let a = A!, b = B!
             let tA = nd.i0 == 1, tB = nd.i1 == 1

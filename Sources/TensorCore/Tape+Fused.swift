@@ -468,4 +468,69 @@ extension Tape {
             }
         }
     }
+
+    // MARK: - Symmetric bilinear units
+
+    /// `out[r, k] = L_rᵀ S_k R_r` with `S_k = (W_k + W_kᵀ)/2`, for `W` (`n × (g·n)`, block `k` in
+    /// columns `k·n ..< (k+1)·n`) and `L`, `R` (`m × n`): an `m × g` matrix.
+    ///
+    /// The values of `groupRowDot(matmul(L, symmetrizeBlocks(W)), R)`, bit for bit, and the same
+    /// gradient for `W`, but one block at a time: `S_k`, `L·S_k` and, in the reverse pass,
+    /// `Lᵀ·(g_k ⊙ R)` each fit in cache, so neither the symmetrised `n × g·n` weight nor the
+    /// `m × g·n` products (nor their gradients) are ever written to memory. Gradients for `L`
+    /// and `R` are supported too (per block, so their rounding differs from the unfused chain).
+    public func symmetricBilinear(_ left: Var, _ right: Var, _ w: Var) -> Var {
+        let nl = node(left), nr = node(right), nw = node(w)
+        let n = nw.rows
+        precondition(n > 0 && nw.cols % n == 0, "symmetricBilinear: \(nw.rows)x\(nw.cols) is not a row of square blocks")
+        requireSameShape(nl, nr, "symmetricBilinear")
+        precondition(nl.cols == n, "symmetricBilinear: rows have \(nl.cols) columns, blocks are \(n)x\(n)")
+        let m = nl.rows, g = nw.cols / n
+        let id = push(.symmetricBilinear, rows: m, cols: g, a: left.id, b: right.id, c: w.id)
+        let out = nodes[id].value
+        let sBlock = scratch(0, n * n), pBlock = scratch(1, m * n)
+        for k in 0..<g {
+            symsim_symmetrize(MatrixProduct.isaCode, n, nw.value + k * n, g * n, sBlock, n, 0)
+            productGemm(transA: false, transB: false, m: m, n: n, k: n, alpha: 1, a: nl.value, lda: n,
+                        b: sBlock, ldb: n, beta: 0, c: pBlock, ldc: n)
+            for r in 0..<m { out[r * g + k] = dot(pBlock + r * n, nr.value + r * n, n) }
+        }
+        return Var(id: id)
+    }
+
+    func pullbackSymmetricBilinear(_ id: Int) {
+        let nd = nodes[id]
+        let grad = nd.grad!
+        let m = nd.rows, g = nd.cols
+        let left = nodes[nd.a].value, right = nodes[nd.b].value, w = nodes[nd.c].value
+        let n = nodes[nd.c].rows
+        let tl = target(nd.a), tr = target(nd.b), tw = target(nd.c)
+        let sBlock = scratch(0, n * n), pBlock = scratch(1, m * n)
+        let dP = scratch(2, m * n), gBlock = scratch(3, n * n)
+        for k in 0..<g {
+            // dP_k = g_k ⊙ R (row r scaled by grad[r, k]): the gradient of L·S_k.
+            for r in 0..<m { addScaledInto(dP + r * n, right + r * n, grad[r * g + k], n, accumulate: false) }
+            if let (gw, acc) = tw {
+                // dW_k = sym(Lᵀ · dP_k)
+                productGemm(transA: true, transB: false, m: n, n: n, k: m, alpha: 1, a: left, lda: n,
+                            b: dP, ldb: n, beta: 0, c: gBlock, ldc: n)
+                symsim_symmetrize(MatrixProduct.isaCode, n, gBlock, n, gw + k * n, g * n, acc ? 1 : 0)
+            }
+            if tl == nil && tr == nil { continue }
+            symsim_symmetrize(MatrixProduct.isaCode, n, w + k * n, g * n, sBlock, n, 0)
+            if let (gl, acc) = tl {
+                // dL += dP_k · S_k (S_k is symmetric)
+                productGemm(transA: false, transB: false, m: m, n: n, k: n, alpha: 1, a: dP, lda: n,
+                            b: sBlock, ldb: n, beta: acc || k > 0 ? 1 : 0, c: gl, ldc: n)
+            }
+            if let (gr, acc) = tr {
+                // dR_r += grad[r, k] · (L·S_k)_r
+                productGemm(transA: false, transB: false, m: m, n: n, k: n, alpha: 1, a: left, lda: n,
+                            b: sBlock, ldb: n, beta: 0, c: pBlock, ldc: n)
+                for r in 0..<m {
+                    addScaledInto(gr + r * n, pBlock + r * n, grad[r * g + k], n, accumulate: acc || k > 0)
+                }
+            }
+        }
+    }
 }

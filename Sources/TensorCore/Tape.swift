@@ -22,7 +22,7 @@ public final class Tape {
         case rowDot, rowSum, sqDist, rowCosine, maximum, groupSum, groupRowDot
         case orderedPair, symmetrizeBlocks
         case bceWithLogits, mean
-        case dense, mirrorTwin, pairFeatures, pairedProducts
+        case dense, mirrorTwin, pairFeatures, pairedProducts, symmetricBilinear
     }
 
     struct Node {

@@ -162,6 +162,49 @@ struct FusedOpTests {
         #expect(fused == t.value(t.pairedProducts(y, x, rank: rank)))
     }
 
+    // MARK: symmetricBilinear
+
+    @Test("symmetricBilinear gradient (L, R and W)", arguments: [3, 17])
+    func symmetricBilinearGradient(_ n: Int) {
+        let l = randomParam("l", 4, n, seed: 1), r = randomParam("r", 4, n, seed: 2)
+        let w = randomParam("w", n, 3 * n, seed: 3)
+        let result = GradientCheck.run(parameters: [l, r, w]) { t in
+            t.symmetricBilinear(t.param(l), t.param(r), t.param(w))
+        }
+        #expect(result.checked > 0)
+        #expect(result.passed, "n \(n): \(result)")
+    }
+
+    /// The outer head's fused units against the chain they replace: the same values and the same
+    /// weight gradient, bit for bit on the native kernels (the products compute every element in
+    /// the same order whatever the block of columns), and within rounding on other backends.
+    @Test("symmetricBilinear equals groupRowDot(matmul(L, symmetrizeBlocks(W)), R)", arguments: [5, 20, 40])
+    func symmetricBilinearMatchesChain(_ n: Int) {
+        let g = 3, m = 9
+        let l = randomParam("l", m, n, seed: 4), r = randomParam("r", m, n, seed: 5)
+        let w = randomParam("w", n, g * n, seed: 6)
+        func run(fused: Bool) -> (Matrix, [Float]) {
+            w.zeroGrad()
+            let t = Tape()
+            let lv = t.constant(l.matrix), rv = t.constant(r.matrix), wv = t.param(w)
+            let out = fused ? t.symmetricBilinear(lv, rv, wv) : t.groupRowDot(t.matmul(lv, t.symmetrizeBlocks(wv)), rv)
+            t.backward(t.mean(t.mul(out, out)))
+            return (t.value(out), Array(UnsafeBufferPointer(start: w.grad, count: w.count)))
+        }
+        let (fv, fg) = run(fused: true), (cv, cg) = run(fused: false)
+        if MatrixProduct.defaultBackend == .native {
+            #expect(fv.data.map(\.bitPattern) == cv.data.map(\.bitPattern))
+            #expect(fg.map(\.bitPattern) == cg.map(\.bitPattern))
+        } else {
+            #expect(fv.maxAbsDifference(cv) < 1e-4)
+            #expect(zip(fg, cg).allSatisfy { Swift.abs($0 - $1) < 1e-4 })
+        }
+        // And the gradient of W is exactly symmetric in every block.
+        for k in 0..<g {
+            for i in 0..<n { for j in 0..<n { #expect(fg[i * g * n + k * n + j] == fg[j * g * n + k * n + i]) } }
+        }
+    }
+
     // MARK: The reverse pass without zeroing
 
     /// A value used by three consumers accumulates all three contributions, a value no consumer

@@ -51,6 +51,9 @@ void symsim_adam(int isa, long count, float *w, const float *g, float *m, float 
 void symsim_symmetrize_blocks(int isa, long n, long blocks, const float *src, float *dst,
                               int accumulate);
 
+/// One n x n block with its own row strides: dst = (src + srcᵀ) * 0.5 (or dst += that).
+void symsim_symmetrize(int isa, long n, const float *src, long lds, float *dst, long ldd, int accumulate);
+
 /// out = relu(x + bias) (or without the bias when it is NULL, without the ReLU when `relu` is 0),
 /// row-major m x n, bias a row of n. ReLU maps NaN and -0 to +0. `out` may be `x`.
 void symsim_bias_relu(int isa, long m, long n, const float *x, const float *bias, float *out, int relu);
