@@ -190,16 +190,6 @@ static inline void cosine_grad_scalar(float *dst, float g, const float *other, c
 }
 
 #ifdef SYMSIM_X86
-__attribute__((target("avx2"))) static inline float dot8_avx2(const float *x, const float *y, long n) {
-    __m256 acc = _mm256_setzero_ps();
-    long i = 0;
-    for (; i + 8 <= n; i += 8) acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-    float a[8];
-    _mm256_storeu_ps(a, acc);
-    float s = ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
-    for (; i < n; i++) { float p = x[i] * y[i]; s = s + p; }
-    return s;
-}
 
 __attribute__((target("avx2"))) static inline void
 cosine_grad_avx2(float *dst, float g, const float *other, const float *self, float denom,
@@ -216,21 +206,58 @@ cosine_grad_avx2(float *dst, float g, const float *other, const float *self, flo
 }
 #endif
 
-static inline float dot8(int isa, const float *x, const float *y, long n) {
+static inline float reduce8(const float a[8]) {
+    return ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+}
+
+// x·x, y·y and x·y with dot8's order for each: three independent chains in one pass.
+static inline void dots3_scalar(const float *x, const float *y, long n, float *xx, float *yy, float *xy) {
+    *xx = dot8_scalar(x, x, n);
+    *yy = dot8_scalar(y, y, n);
+    *xy = dot8_scalar(x, y, n);
+}
+
 #ifdef SYMSIM_X86
-    if (isa >= SYMSIM_ISA_AVX2) return dot8_avx2(x, y, n);
+__attribute__((target("avx2"))) static inline void
+dots3_avx2(const float *x, const float *y, long n, float *xx, float *yy, float *xy) {
+    __m256 axx = _mm256_setzero_ps(), ayy = _mm256_setzero_ps(), axy = _mm256_setzero_ps();
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 vx = _mm256_loadu_ps(x + i), vy = _mm256_loadu_ps(y + i);
+        axx = _mm256_add_ps(axx, _mm256_mul_ps(vx, vx));
+        ayy = _mm256_add_ps(ayy, _mm256_mul_ps(vy, vy));
+        axy = _mm256_add_ps(axy, _mm256_mul_ps(vx, vy));
+    }
+    float a[8], b[8], c[8];
+    _mm256_storeu_ps(a, axx); _mm256_storeu_ps(b, ayy); _mm256_storeu_ps(c, axy);
+    float sxx = reduce8(a), syy = reduce8(b), sxy = reduce8(c);
+    for (; i < n; i++) {
+        float p = x[i] * x[i]; sxx = sxx + p;
+        float q = y[i] * y[i]; syy = syy + q;
+        float t = x[i] * y[i]; sxy = sxy + t;
+    }
+    *xx = sxx; *yy = syy; *xy = sxy;
+}
+#endif
+
+static inline void dots3(int isa, const float *x, const float *y, long n, float *xx, float *yy, float *xy) {
+#ifdef SYMSIM_X86
+    if (isa >= SYMSIM_ISA_AVX2) { dots3_avx2(x, y, n, xx, yy, xy); return; }
 #else
     (void)isa;
 #endif
-    return dot8_scalar(x, y, n);
+    dots3_scalar(x, y, n, xx, yy, xy);
 }
+
 
 void symsim_row_cosine(int isa, long m, long n, const float *x, const float *y, float *out, float eps) {
     for (long r = 0; r < m; r++) {
         const float *xr = x + r * n, *yr = y + r * n;
-        float d = sqrtf(dot8(isa, xr, xr, n)) * sqrtf(dot8(isa, yr, yr, n));
+        float xx, yy, xy;
+        dots3(isa, xr, yr, n, &xx, &yy, &xy);
+        float d = sqrtf(xx) * sqrtf(yy);
         d = eps >= d ? eps : d;  // Swift.max(d, eps): NaN stays NaN
-        out[r] = dot8(isa, xr, yr, n) / d;
+        out[r] = xy / d;
     }
 }
 
@@ -239,7 +266,9 @@ void symsim_row_cosine_grad(int isa, long m, long n, const float *x, const float
                             float *gy, int acc_y, float eps) {
     for (long r = 0; r < m; r++) {
         const float *xr = x + r * n, *yr = y + r * n;
-        float nx = sqrtf(dot8(isa, xr, xr, n)), ny = sqrtf(dot8(isa, yr, yr, n));
+        float xx, yy, xy;
+        dots3(isa, xr, yr, n, &xx, &yy, &xy);  // x·y unused: one pass is cheaper than two dots
+        float nx = sqrtf(xx), ny = sqrtf(yy);
         float denom = nx * ny, gr = g[r];
         if (!(denom > eps)) {
             // Below the floor the value is x·y/eps, linear in each side.
