@@ -2,8 +2,9 @@
 //
 //     swift run -c release MatmulBench [--quick]
 //
-// Prints GFLOP/s (2·n³ flops per product) for square products on each compiled path at 1 and 2
-// threads, then the outer head's matrix-product path against the materialised n² features.
+// Prints GFLOP/s (2·n³ flops per product) for square products on each available path (native
+// kernels, the compiled BLAS, plain Swift) at 1 and 2 threads, then the outer head's
+// matrix-product path against the materialised n² features.
 import Foundation
 import Models
 import TensorCore
@@ -34,6 +35,7 @@ func random(_ r: Int, _ c: Int, seed: UInt64) -> Matrix {
 
 var backends: [MatrixProduct.Backend] = [.swift]
 if MatrixProduct.compiledBackend != .swift { backends.insert(MatrixProduct.compiledBackend, at: 0) }
+if MatrixProduct.isAvailable(.native) { backends.insert(.native, at: 0) }
 let sizes = quick ? [256, 512] : [256, 512, 1024, 2048]
 print("\nsquare products C = A·B, GFLOP/s (best of runs after warm-up)")
 print("n".padding(toLength: 6, withPad: " ", startingAt: 0) + backends.flatMap { b in [1, 2].map { "\(b.rawValue) \($0)t" } }
