@@ -71,11 +71,48 @@ sym_block_avx512(long n, const float *src, long lds, float *dst, long ldd, int a
         for (long J = 0; J < n16; J += 16) sym_tile16(src, lds, dst, ldd, I, J, accumulate);
     if (n16 < n) sym_block_scalar(n, src, lds, dst, ldd, accumulate, n16);
 }
+
+__attribute__((target("avx2"))) static inline void transpose8(__m256 r[8]) {
+    __m256 t[8], u[8];
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; i++) {
+        u[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        u[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        u[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        u[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int q = 0; q < 4; q++) {
+        r[q] = _mm256_permute2f128_ps(u[q], u[4 + q], 0x20);
+        r[4 + q] = _mm256_permute2f128_ps(u[q], u[4 + q], 0x31);
+    }
+}
+
+__attribute__((target("avx2"))) static void
+sym_block_avx2(long n, const float *src, long lds, float *dst, long ldd, int accumulate) {
+    long n8 = n / 8 * 8;
+    __m256 half = _mm256_set1_ps(0.5f);
+    for (long I = 0; I < n8; I += 8)
+        for (long J = 0; J < n8; J += 8) {
+            __m256 t[8];
+            for (int r = 0; r < 8; r++) t[r] = _mm256_loadu_ps(src + (J + r) * lds + I);
+            transpose8(t);
+            for (int r = 0; r < 8; r++) {
+                float *out = dst + (I + r) * ldd + J;
+                __m256 v = _mm256_mul_ps(_mm256_add_ps(_mm256_loadu_ps(src + (I + r) * lds + J), t[r]), half);
+                _mm256_storeu_ps(out, accumulate ? _mm256_add_ps(_mm256_loadu_ps(out), v) : v);
+            }
+        }
+    if (n8 < n) sym_block_scalar(n, src, lds, dst, ldd, accumulate, n8);
+}
 #endif
 
 void symsim_symmetrize(int isa, long n, const float *src, long lds, float *dst, long ldd, int accumulate) {
 #ifdef SYMSIM_X86
     if (isa >= SYMSIM_ISA_AVX512) { sym_block_avx512(n, src, lds, dst, ldd, accumulate); return; }
+    if (isa == SYMSIM_ISA_AVX2) { sym_block_avx2(n, src, lds, dst, ldd, accumulate); return; }
 #else
     (void)isa;
 #endif
@@ -135,33 +172,67 @@ relu_grad_colsum_avx512(long m, long n, const float *g, const float *y, float *d
 }
 #endif
 
+// The portable versions, written so the compiler vectorises them (branches hoisted out of the
+// loops); compiled once for the baseline and once for AVX2. Same operations as the AVX-512 ones.
+#define BIAS_RELU_BODY                                                                            \
+    for (long r = 0; r < m; r++) {                                                                \
+        const float *xr = x + r * n;                                                              \
+        float *o = out + r * n;                                                                   \
+        if (bias && relu) { for (long c = 0; c < n; c++) { float z = xr[c] + bias[c]; o[c] = z > 0 ? z : 0; } } \
+        else if (bias) { for (long c = 0; c < n; c++) o[c] = xr[c] + bias[c]; }                   \
+        else if (relu) { for (long c = 0; c < n; c++) { float z = xr[c]; o[c] = z > 0 ? z : 0; } } \
+        else { for (long c = 0; c < n; c++) o[c] = xr[c]; }                                       \
+    }
+
+#define RELU_GRAD_BODY                                                                            \
+    for (long c = 0; c < n; c++) colsum[c] = 0;                                                   \
+    for (long r = 0; r < m; r++) {                                                                \
+        const float *gr = g + r * n, *yr = y + r * n;                                             \
+        float *dr = dz ? dz + r * n : NULL;                                                       \
+        if (relu && dr) { for (long c = 0; c < n; c++) { float v = yr[c] > 0 ? gr[c] : 0; dr[c] = v; colsum[c] += v; } } \
+        else if (relu) { for (long c = 0; c < n; c++) { float v = yr[c] > 0 ? gr[c] : 0; colsum[c] += v; } } \
+        else if (dr) { for (long c = 0; c < n; c++) { float v = gr[c]; dr[c] = v; colsum[c] += v; } } \
+        else { for (long c = 0; c < n; c++) colsum[c] += gr[c]; }                                 \
+    }
+
+static void bias_relu_generic(long m, long n, const float *x, const float *bias, float *out, int relu) {
+    BIAS_RELU_BODY
+}
+static void relu_grad_colsum_generic(long m, long n, const float *g, const float *y, float *dz,
+                                     float *colsum, int relu) {
+    RELU_GRAD_BODY
+}
+
+#ifdef SYMSIM_X86
+__attribute__((target("avx2"))) static void
+bias_relu_avx2(long m, long n, const float *x, const float *bias, float *out, int relu) {
+    BIAS_RELU_BODY
+}
+__attribute__((target("avx2"))) static void
+relu_grad_colsum_avx2(long m, long n, const float *g, const float *y, float *dz, float *colsum, int relu) {
+    RELU_GRAD_BODY
+}
+#endif
+
 void symsim_bias_relu(int isa, long m, long n, const float *x, const float *bias, float *out, int relu) {
 #ifdef SYMSIM_X86
     if (isa >= SYMSIM_ISA_AVX512) { bias_relu_avx512(m, n, x, bias, out, relu); return; }
+    if (isa == SYMSIM_ISA_AVX2) { bias_relu_avx2(m, n, x, bias, out, relu); return; }
 #else
     (void)isa;
 #endif
-    for (long r = 0; r < m; r++)
-        for (long c = 0; c < n; c++) {
-            float z = bias ? x[r * n + c] + bias[c] : x[r * n + c];
-            out[r * n + c] = relu ? (z > 0 ? z : 0) : z;
-        }
+    bias_relu_generic(m, n, x, bias, out, relu);
 }
 
 void symsim_relu_grad_colsum(int isa, long m, long n, const float *g, const float *y, float *dz,
                              float *colsum, int relu) {
 #ifdef SYMSIM_X86
     if (isa >= SYMSIM_ISA_AVX512) { relu_grad_colsum_avx512(m, n, g, y, dz, colsum, relu); return; }
+    if (isa == SYMSIM_ISA_AVX2) { relu_grad_colsum_avx2(m, n, g, y, dz, colsum, relu); return; }
 #else
     (void)isa;
 #endif
-    for (long c = 0; c < n; c++) colsum[c] = 0;
-    for (long r = 0; r < m; r++)
-        for (long c = 0; c < n; c++) {
-            float v = relu ? (y[r * n + c] > 0 ? g[r * n + c] : 0) : g[r * n + c];
-            if (dz) dz[r * n + c] = v;
-            colsum[c] += v;
-        }
+    relu_grad_colsum_generic(m, n, g, y, dz, colsum, relu);
 }
 
 // MARK: - Row cosine: forward and gradient
