@@ -175,6 +175,15 @@ relu_grad_colsum_avx512(long m, long n, const float *g, const float *y, float *d
 // The portable versions, written so the compiler vectorises them (branches hoisted out of the
 // loops); compiled once for the baseline and once for AVX2. Same operations as the AVX-512 ones.
 #define BIAS_RELU_BODY                                                                            \
+    if (x == out) { /* in place (the tape's usual call): one pointer, so the loops vectorise */    \
+        for (long r = 0; r < m; r++) {                                                            \
+            float *o = out + r * n;                                                               \
+            if (bias && relu) { for (long c = 0; c < n; c++) { float z = o[c] + bias[c]; o[c] = z > 0 ? z : 0; } } \
+            else if (bias) { for (long c = 0; c < n; c++) o[c] = o[c] + bias[c]; }                \
+            else if (relu) { for (long c = 0; c < n; c++) { float z = o[c]; o[c] = z > 0 ? z : 0; } } \
+        }                                                                                         \
+        return;                                                                                   \
+    }                                                                                             \
     for (long r = 0; r < m; r++) {                                                                \
         const float *xr = x + r * n;                                                              \
         float *o = out + r * n;                                                                   \
