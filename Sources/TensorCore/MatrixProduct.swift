@@ -26,40 +26,75 @@ public enum MatrixProduct {
         case native
     }
 
-    /// The instruction set of the C kernels (SYMSIM_ISA_*): the widest this CPU supports, or a
-    /// narrower one named by `SYMSIM_ISA=avx2|scalar` (to show that results do not depend on it).
-    static let isaCode: Int32 = {
-        let best = symsim_best_isa()
-        switch ProcessInfo.processInfo.environment["SYMSIM_ISA"] {
-        case "avx2": return min(best, Int32(SYMSIM_ISA_AVX2))
-        case "scalar": return Int32(SYMSIM_ISA_SCALAR)
-        default: return best
+    /// The instruction set of the C kernels (SYMSIM_ISA_*): the widest this CPU supports, or the
+    /// one `SYMSIM_ISA=avx512|avx2|scalar` names (to show that results do not depend on it).
+    static let isaCode: Int32 = resolved.isa
+
+    /// The instruction set the native kernels use on this CPU: "avx512", "avx2" or nil (neither).
+    public static let nativeISA: String? = name(ofISA: isaCode)
+
+    /// The backend products use unless a caller names one: `SYMSIM_GEMM=native|openblas|
+    /// accelerate|swift` if set, else the native kernels when the CPU has AVX2+FMA or AVX-512,
+    /// else the compiled BLAS.
+    public static let defaultBackend: Backend = resolved.backend
+
+    /// What is wrong with `SYMSIM_GEMM` / `SYMSIM_ISA` in `environment` (one line naming the
+    /// variable and the values this build and CPU accept), or nil. Programs check it at start-up
+    /// and exit with status 64; a program that does not is stopped the same way at its first
+    /// matrix product.
+    public static func environmentProblem(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if case .failure(let problem) = resolve(environment) { return problem.message }
+        return nil
+    }
+
+    struct EnvironmentProblem: Error { let message: String }
+
+    private static let resolved: (isa: Int32, backend: Backend) = {
+        switch resolve(ProcessInfo.processInfo.environment) {
+        case .success(let r): return r
+        case .failure(let problem):
+            FileHandle.standardError.write(Data("error: \(problem.message)\n".utf8))
+            exit(64)
         }
     }()
 
-    /// The instruction set the native kernels use on this CPU: "avx512", "avx2" or nil (neither).
-    public static let nativeISA: String? = {
-        switch Int(isaCode) {
+    private static func name(ofISA code: Int32) -> String? {
+        switch Int(code) {
         case Int(SYMSIM_ISA_AVX512): return "avx512"
         case Int(SYMSIM_ISA_AVX2): return "avx2"
         default: return nil
         }
-    }()
+    }
 
-    /// The backend products use unless a caller names one: `SYMSIM_GEMM=native|openblas|
-    /// accelerate|swift` if set (an unknown or unavailable name stops the program), else the
-    /// native kernels when the CPU has AVX2+FMA or AVX-512, else the compiled BLAS.
-    public static let defaultBackend: Backend = {
-        if let name = ProcessInfo.processInfo.environment["SYMSIM_GEMM"], !name.isEmpty {
-            guard let b = Backend(rawValue: name), isAvailable(b) else {
-                let names = Backend.allCases.filter(isAvailable).map(\.rawValue).joined(separator: ", ")
-                FileHandle.standardError.write(Data("error: SYMSIM_GEMM=\(name): expected one of \(names)\n".utf8))
-                exit(64)
+    private static func resolve(_ environment: [String: String]) -> Result<(isa: Int32, backend: Backend), EnvironmentProblem> {
+        let best = symsim_best_isa()
+        var isa = best
+        if let name = environment["SYMSIM_ISA"], !name.isEmpty {
+            let known: [(String, Int32)] = [("avx512", Int32(SYMSIM_ISA_AVX512)), ("avx2", Int32(SYMSIM_ISA_AVX2)),
+                                            ("scalar", Int32(SYMSIM_ISA_SCALAR))]
+            guard let code = known.first(where: { $0.0 == name })?.1, code <= best else {
+                let usable = known.filter { $0.1 <= best }.map(\.0).joined(separator: ", ")
+                return .failure(EnvironmentProblem(message: "SYMSIM_ISA=\(name): expected one of \(usable) on this CPU"))
             }
-            return b
+            isa = code
         }
-        return nativeISA != nil ? .native : compiledBackend
-    }()
+        let native = name(ofISA: isa) != nil
+        func available(_ b: Backend) -> Bool {
+            switch b {
+            case .swift: return true
+            case .native: return native
+            case .openblas, .accelerate: return b == compiledBackend
+            }
+        }
+        if let name = environment["SYMSIM_GEMM"], !name.isEmpty {
+            guard let b = Backend(rawValue: name), available(b) else {
+                let names = Backend.allCases.filter(available).map(\.rawValue).joined(separator: ", ")
+                return .failure(EnvironmentProblem(message: "SYMSIM_GEMM=\(name): expected one of \(names)"))
+            }
+            return .success((isa, b))
+        }
+        return .success((isa, native ? .native : compiledBackend))
+    }
 
     /// Whether `backend` can run in this build on this CPU.
     public static func isAvailable(_ backend: Backend) -> Bool {

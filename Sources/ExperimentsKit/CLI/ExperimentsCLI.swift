@@ -38,6 +38,7 @@ public enum ExperimentsCLI {
             print(overview)
             return 64
         }
+        if let problem = MatrixProduct.environmentProblem() { return fail(problem, 64) }
         if first == "-h" || first == "--help" || first == "help" {
             if args.count > 1, let c = commands.first(where: { $0.name == args[1] }) { print(c.help) } else { print(overview) }
             return 0
