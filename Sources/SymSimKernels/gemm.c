@@ -1,4 +1,4 @@
-// The matrix product behind MatrixProduct's "kernel" backend. See include/symsim_kernels.h for
+// The matrix product behind MatrixProduct's native backend. See include/symsim_kernels.h for
 // the order of operations every kernel here follows.
 //
 // Layout (GotoBLAS/BLIS style): for each block of NC columns and each block of KC steps of k,
