@@ -62,8 +62,8 @@ let package = Package(
             path: "Sources/SymSimCBLAS",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
         ),
-        // Explicit AVX-512 / AVX2 kernels (sgemm, Adam), picked at run time (C: Swift compiles for
-        // baseline x86-64 and cannot emit AVX-512 for one function). Optimised even in debug
+        // Explicit AVX-512 / AVX2 kernels (sgemm, Adam, the tape's element-wise passes), picked at
+        // run time (C: Swift compiles for baseline x86-64 and cannot emit AVX-512 for one function). Optimised even in debug
         // builds, and without contraction, so the order of operations is exactly what the code says.
         .target(
             name: "SymSimKernels",

@@ -251,12 +251,16 @@ void symsim_relu_grad_colsum(int isa, long m, long n, const float *g, const floa
 // product, then a rounded sum), reduced as ((s0+s4)+(s1+s5))+((s2+s6)+(s3+s7)), then the tail
 // added one element at a time. So the result does not depend on the instruction set.
 
+static inline float reduce8(const float a[8]) {
+    return ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+}
+
 static inline float dot8_scalar(const float *x, const float *y, long n) {
     float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     long i = 0;
     for (; i + 8 <= n; i += 8)
         for (int l = 0; l < 8; l++) { float p = x[i + l] * y[i + l]; acc[l] = acc[l] + p; }
-    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    float s = reduce8(acc);
     for (; i < n; i++) { float p = x[i] * y[i]; s = s + p; }
     return s;
 }
@@ -285,10 +289,6 @@ cosine_grad_avx2(float *dst, float g, const float *other, const float *self, flo
     cosine_grad_scalar(dst + c, g, other + c, self + c, denom, cosv, inv, n - c, acc);
 }
 #endif
-
-static inline float reduce8(const float a[8]) {
-    return ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
-}
 
 // x·x, y·y and x·y with dot8's order for each: three independent chains in one pass.
 static inline void dots3_scalar(const float *x, const float *y, long n, float *xx, float *yy, float *xy) {

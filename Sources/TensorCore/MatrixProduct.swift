@@ -79,16 +79,9 @@ public enum MatrixProduct {
             isa = code
         }
         let native = name(ofISA: isa) != nil
-        func available(_ b: Backend) -> Bool {
-            switch b {
-            case .swift: return true
-            case .native: return native
-            case .openblas, .accelerate: return b == compiledBackend
-            }
-        }
         if let name = environment["SYMSIM_GEMM"], !name.isEmpty {
-            guard let b = Backend(rawValue: name), available(b) else {
-                let names = Backend.allCases.filter(available).map(\.rawValue).joined(separator: ", ")
+            guard let b = Backend(rawValue: name), available(b, native: native) else {
+                let names = Backend.allCases.filter { available($0, native: native) }.map(\.rawValue).joined(separator: ", ")
                 return .failure(EnvironmentProblem(message: "SYMSIM_GEMM=\(name): expected one of \(names)"))
             }
             return .success((isa, b))
@@ -98,9 +91,13 @@ public enum MatrixProduct {
 
     /// Whether `backend` can run in this build on this CPU.
     public static func isAvailable(_ backend: Backend) -> Bool {
+        available(backend, native: nativeISA != nil)
+    }
+
+    private static func available(_ backend: Backend, native: Bool) -> Bool {
         switch backend {
         case .swift: return true
-        case .native: return nativeISA != nil
+        case .native: return native
         case .openblas, .accelerate: return backend == compiledBackend
         }
     }
@@ -177,17 +174,13 @@ public enum MatrixProduct {
             let tA: Int32 = transA ? 1 : 0, tB: Int32 = transB ? 1 : 0
             // Threads take whole 32-column strips; every element's order of operations is the same.
             let strips = (n + 31) / 32
-            let parts = min(threadCount, strips)
-            if parts > 1 && m * n * k >= 1 << 20 {
-                DispatchQueue.concurrentPerform(iterations: parts) { t in
-                    let lo = strips * t / parts * 32, hi = min(n, strips * (t + 1) / parts * 32)
-                    symsim_sgemm(isa, tA, tB, m, n, k, alpha, a, max(lda, 1), b, max(ldb, 1),
-                                 beta, c, max(ldc, 1), lo, hi)
-                }
-            } else {
+            let parts = m * n * k >= 1 << 20 ? min(threadCount, strips) : 1
+            let columns = { (t: Int) in
+                let lo = strips * t / parts * 32, hi = min(n, strips * (t + 1) / parts * 32)
                 symsim_sgemm(isa, tA, tB, m, n, k, alpha, a, max(lda, 1), b, max(ldb, 1),
-                             beta, c, max(ldc, 1), 0, n)
+                             beta, c, max(ldc, 1), lo, hi)
             }
+            if parts > 1 { DispatchQueue.concurrentPerform(iterations: parts, execute: columns) } else { columns(0) }
         case .openblas, .accelerate:
             #if SYMSIM_OPENBLAS || SYMSIM_ACCELERATE
             ensureConfigured()
